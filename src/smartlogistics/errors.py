@@ -1,0 +1,58 @@
+"""The platform's one error type for bad input.
+
+Every part of the platform reports invalid input the same way: an exception that names
+the offending field (as a dotted/indexed path such as ``services[2].stops[1].location``)
+and says what is wrong with it. The CLI turns it into one line on stderr and exit code 2;
+the HTTP layers into a 4xx body. Keeping one type lets those boundaries be written once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+__all__ = ["InvalidInputError", "field_path", "from_validation_error"]
+
+
+class InvalidInputError(ValueError):
+    """Input that cannot be accepted, with the field it concerns.
+
+    Parameters
+    ----------
+    field
+        Path of the offending field, e.g. ``"links[3].distance_km"``; empty when the
+        problem concerns the input as a whole.
+    problem
+        What is wrong, in words a user can act on.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}" if field else problem)
+
+
+def field_path(loc: Sequence[str | int], prefix: str = "") -> str:
+    """Render a location tuple as ``a.b[2].c`` (pydantic ``loc`` style in, readable out)."""
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def from_validation_error(exc: ValidationError, prefix: str = "") -> InvalidInputError:
+    """Turn pydantic's error into an :class:`InvalidInputError` naming the first bad field.
+
+    Only the first error is reported: a user fixes one line at a time, and one clear
+    message beats a wall of them.
+    """
+    first = exc.errors(include_url=False)[0]
+    msg = str(first["msg"])
+    for lead in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(lead):
+            msg = msg[len(lead) :]
+    return InvalidInputError(field_path(first["loc"], prefix), msg)
