@@ -9,8 +9,10 @@ the HTTP layers into a 4xx body. Keeping one type lets those boundaries be writt
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+if TYPE_CHECKING:  # pydantic is only needed by callers that already have its error
+    from pydantic import ValidationError
 
 __all__ = ["InvalidInputError", "field_path", "from_validation_error"]
 

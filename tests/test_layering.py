@@ -1,0 +1,64 @@
+"""The dependency direction of docs/architecture.md, checked on the source tree."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "smartlogistics"
+
+# For each subpackage: the platform modules it may import (prefix match).
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "network": ("smartlogistics.errors", "smartlogistics.network"),
+    "emissions": (
+        "smartlogistics.errors",
+        "smartlogistics.emissions",
+        "smartlogistics.network.mode",
+        "smartlogistics.network.geo",
+    ),
+}
+
+# Libraries no pure-model subpackage may import: I/O, HTTP, argv and heavy engines.
+FORBIDDEN_LIBS = ("typer", "rich", "fastapi", "sqlalchemy", "httpx", "highspy", "lightgbm")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_subpackage_imports_only_what_the_design_allows(package: str) -> None:
+    files = sorted((SRC / package).rglob("*.py"))
+    assert files, f"no modules in {package}"
+    for path in files:
+        for name in _imports(path):
+            if name.startswith("smartlogistics"):
+                assert name.startswith(ALLOWED[package]), f"{path.name} imports {name}"
+            assert name.split(".")[0] not in FORBIDDEN_LIBS, f"{path.name} imports {name}"
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"import sys; {statement}; print('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return {line.split(".")[0] for line in out.stdout.splitlines()}
+
+
+def test_importing_the_package_stays_light() -> None:
+    loaded = _modules_after("import smartlogistics")
+    assert not loaded & {"pydantic", "yaml", "typer", "rich", "numpy"}
+
+
+def test_network_and_emissions_do_not_pull_the_cli() -> None:
+    loaded = _modules_after("import smartlogistics.network, smartlogistics.emissions")
+    assert not loaded & {"typer", "rich", "sqlalchemy", "fastapi", "highspy"}
