@@ -54,6 +54,9 @@ def to_invalid_input(exc: ValidationError, prefix: str = "") -> InvalidInputErro
         if inner.field:
             field = f"{base}.{inner.field}" if base else inner.field
         return InvalidInputError(field, inner.problem)
+    if first["type"] == "union_tag_not_found":
+        tags = " or ".join(f'"{t}"' for t in sorted(UNION_TAGS, reverse=True))
+        return InvalidInputError(field_path(loc, prefix), f'missing "type": expected {tags}')
     msg = str(first["msg"])
     for lead in ("Value error, ", "Assertion failed, "):
         if msg.startswith(lead):

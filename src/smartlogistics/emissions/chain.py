@@ -28,7 +28,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from smartlogistics.emissions._model import ValueObject
 from smartlogistics.emissions._validation import to_invalid_input
@@ -292,14 +292,7 @@ class HubOperation(ValueObject):
         return self
 
 
-ChainElement = Annotated[
-    TransportLeg | HubOperation,
-    Discriminator(
-        "type",
-        custom_error_type="element_type",
-        custom_error_message='needs "type": "leg" or "type": "hub"',
-    ),
-]
+ChainElement = Annotated[TransportLeg | HubOperation, Field(discriminator="type")]
 """A transport chain element: a leg or a hub operation, told apart by ``type``."""
 
 
