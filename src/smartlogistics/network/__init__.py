@@ -35,7 +35,13 @@ from smartlogistics.network.service import (
     Weekday,
     WeeklyDeparture,
 )
-from smartlogistics.network.source import RESERVED_SOURCE_KEYS, Source, SourceRef, source_refs
+from smartlogistics.network.source import (
+    RESERVED_SOURCE_KEYS,
+    Source,
+    SourceRef,
+    check_source,
+    source_refs,
+)
 from smartlogistics.network.terminal import Terminal
 
 __all__ = [
@@ -61,6 +67,7 @@ __all__ = [
     "Weekday",
     "WeeklyDeparture",
     "available_regions",
+    "check_source",
     "clear_region_cache",
     "default_unit",
     "great_circle_km",

@@ -40,7 +40,7 @@ from smartlogistics.network.mode import Mode
 from smartlogistics.network.region import Region, no_connection_problem, no_terminal_problem
 from smartlogistics.network.route import NoRouteError
 from smartlogistics.network.service import Service
-from smartlogistics.network.source import Source
+from smartlogistics.network.source import Source, check_source
 from smartlogistics.network.terminal import Terminal
 
 __all__ = [
@@ -143,6 +143,7 @@ def region_from_mapping(data: Mapping[str, Any], *, source_name: str = "<mapping
         raise from_validation_error(exc) from None
 
     sources = {key: Source(id=key, **entry.model_dump()) for key, entry in doc.sources.items()}
+    _check_compact_sources(doc, sources)
 
     locations: dict[str, Location] = {}
     for i, raw in enumerate(doc.locations):
@@ -190,6 +191,46 @@ def region_from_mapping(data: Mapping[str, Any], *, source_name: str = "<mapping
         sources=sources,
         description=doc.description,
     )
+
+
+def _check_compact_sources(doc: RegionFile, known: Mapping[str, Source]) -> None:
+    """Check the source strings of the compact forms with their path in the file.
+
+    The region checks the expanded links and services too, but a generated link's index
+    means nothing to the person editing the file, so the loader checks first.
+    """
+    texts: list[tuple[str, str | None]] = []
+    for key, net in (("waterways", doc.waterways), ("railways", doc.railways)):
+        if net is None:
+            continue
+        texts += [(f"{key}.speeds.{k}.source", s.source) for k, s in net.speeds.items()]
+        for i, seg in enumerate(net.segments):
+            texts.append((f"{key}.segments[{i}].source", seg.source))
+            texts += [
+                (f"{key}.segments[{i}].delays[{j}].source", d.source)
+                for j, d in enumerate(seg.delays)
+            ]
+    if doc.roads is not None:
+        texts += [
+            ("roads.distance_source", doc.roads.distance_source),
+            ("roads.speed_source", doc.roads.speed_source),
+        ]
+        texts += [
+            (f"roads.overrides[{i}].source", o.source) for i, o in enumerate(doc.roads.overrides)
+        ]
+    texts += [(f"vehicles.{k}.source", v.source) for k, v in doc.vehicles.items()]
+    texts += [(f"tariffs.{m.value}.source", t.source) for m, t in doc.tariffs.items()]
+    for i, raw in enumerate(doc.services):
+        for key in ("source", "dwell_source", "slack_source"):
+            value = raw.get(key)
+            texts.append((f"services[{i}].{key}", value if isinstance(value, str) else None))
+    for fld, text in texts:
+        if text is None:
+            continue
+        try:
+            check_source(text, known)
+        except ValueError as exc:
+            raise InvalidInputError(fld, str(exc)) from None
 
 
 def _require(locations: Mapping[str, Location], location: str, fld: str) -> None:

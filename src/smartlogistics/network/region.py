@@ -15,7 +15,7 @@ from smartlogistics.network.location import Location
 from smartlogistics.network.mode import Mode
 from smartlogistics.network.route import NoRouteError, Route
 from smartlogistics.network.service import Service
-from smartlogistics.network.source import RESERVED_SOURCE_KEYS, Source, source_refs
+from smartlogistics.network.source import Source, check_source
 from smartlogistics.network.terminal import Terminal
 
 __all__ = ["Region", "RouteBy"]
@@ -178,12 +178,9 @@ class Region:
     def _check_sources(self) -> None:
         def check(text: str, fld: str) -> None:
             try:
-                refs = source_refs(text)
+                check_source(text, self.sources)
             except ValueError as exc:
                 raise InvalidInputError(fld, str(exc)) from None
-            for ref in refs:
-                if ref.key not in RESERVED_SOURCE_KEYS and ref.key not in self.sources:
-                    raise InvalidInputError(fld, f"unknown source {ref.key!r}")
 
         for key, src in self.sources.items():
             if key != src.id:

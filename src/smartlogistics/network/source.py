@@ -15,13 +15,14 @@ Both reserved words require a note. Notes must not contain ``;``.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Annotated, NamedTuple
 
 from pydantic import Field
 
 from smartlogistics.network._model import FrozenModel
 
-__all__ = ["RESERVED_SOURCE_KEYS", "Source", "SourceRef", "source_refs"]
+__all__ = ["RESERVED_SOURCE_KEYS", "Source", "SourceRef", "check_source", "source_refs"]
 
 RESERVED_SOURCE_KEYS = frozenset({"assumption", "derived"})
 """Keys that need no entry in the ``sources`` table (but always a note)."""
@@ -82,3 +83,16 @@ def source_refs(text: str) -> tuple[SourceRef, ...]:
             raise ValueError(f"'{key}' needs a note saying why or how, e.g. '{key}: ...'")
         refs.append(SourceRef(key, note))
     return tuple(refs)
+
+
+def check_source(text: str, known: Collection[str]) -> None:
+    """Check that ``text`` parses and every key is reserved or in ``known``.
+
+    Raises
+    ------
+    ValueError
+        With a message naming the first bad reference.
+    """
+    for ref in source_refs(text):
+        if ref.key not in RESERVED_SOURCE_KEYS and ref.key not in known:
+            raise ValueError(f"unknown source {ref.key!r}")
