@@ -66,6 +66,11 @@ class FrozenModel(BaseModel):
         except FieldProblem as exc:
             raise InvalidInputError(exc.field, exc.problem) from None
 
+    # Tell pydantic this __init__ only wraps the base one, so that ``model_validate`` and
+    # nested validation keep raising ``ValidationError`` (with its precise location)
+    # instead of calling this constructor (pydantic's RootModel uses the same marker).
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
 
 def _to_mode(value: object) -> object:
     if isinstance(value, str) and not isinstance(value, Mode):

@@ -143,7 +143,7 @@ def region_from_mapping(data: Mapping[str, Any], *, source_name: str = "<mapping
         raise from_validation_error(exc) from None
 
     sources = {key: Source(id=key, **entry.model_dump()) for key, entry in doc.sources.items()}
-    _check_compact_sources(doc, sources)
+    _check_sources_in_file(doc, sources)
 
     locations: dict[str, Location] = {}
     for i, raw in enumerate(doc.locations):
@@ -193,13 +193,18 @@ def region_from_mapping(data: Mapping[str, Any], *, source_name: str = "<mapping
     )
 
 
-def _check_compact_sources(doc: RegionFile, known: Mapping[str, Source]) -> None:
-    """Check the source strings of the compact forms with their path in the file.
+def _check_sources_in_file(doc: RegionFile, known: Mapping[str, Source]) -> None:
+    """Check every source string with its path in the file.
 
     The region checks the expanded links and services too, but a generated link's index
     means nothing to the person editing the file, so the loader checks first.
     """
     texts: list[tuple[str, str | None]] = []
+    for section in ("locations", "terminals", "links"):
+        for i, raw in enumerate(getattr(doc, section)):
+            for key in ("source", "unlocode_source"):
+                value = raw.get(key)
+                texts.append((f"{section}[{i}].{key}", value if isinstance(value, str) else None))
     for key, net in (("waterways", doc.waterways), ("railways", doc.railways)):
         if net is None:
             continue
