@@ -10,7 +10,7 @@ from smartlogistics.config import Settings, get_settings
 def test_defaults_point_at_embedded_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SMARTLOGISTICS_DATABASE_URL", "SMARTLOGISTICS_CO2_PRICE_EUR_PER_TONNE"):
         monkeypatch.delenv(name, raising=False)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.database_url == "sqlite:///./var/smartlogistics.db"
     assert settings.var_dir == Path("var")
     assert settings.co2_price_eur_per_tonne == 100.0
@@ -20,7 +20,7 @@ def test_defaults_point_at_embedded_sqlite(monkeypatch: pytest.MonkeyPatch) -> N
 def test_environment_prefix_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMARTLOGISTICS_DATABASE_URL", "postgresql+psycopg://u@h/db")
     monkeypatch.setenv("SMARTLOGISTICS_CO2_PRICE_EUR_PER_TONNE", "250")
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     assert settings.database_url == "postgresql+psycopg://u@h/db"
     assert settings.co2_price_eur_per_tonne == 250.0
 
@@ -40,4 +40,4 @@ def test_get_settings_is_cached_and_read_lazily(monkeypatch: pytest.MonkeyPatch)
 def test_negative_co2_price_is_rejected_naming_the_field(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMARTLOGISTICS_CO2_PRICE_EUR_PER_TONNE", "-1")
     with pytest.raises(ValueError, match="co2_price_eur_per_tonne"):
-        Settings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)

@@ -1,0 +1,284 @@
+"""The command line: JSON contracts, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from smartlogistics import __version__
+from smartlogistics.cli import run
+from smartlogistics.emissions import load_default_factors
+from smartlogistics.network import Mode
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    code = run(list(argv))
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return json.loads(out.out)
+
+
+def _error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code = run(list(argv))
+    out = capsys.readouterr()
+    assert code == 2
+    assert out.out == ""
+    lines = out.err.splitlines()
+    assert len(lines) == 1, out.err
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    assert capsys.readouterr().out == f"smartlogistics {__version__}\n"
+
+
+def test_region_show_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(capsys, "region", "show", "amsterdam", "--json")
+    nodes = {n["id"]: n for n in data["nodes"]}
+    for required in ("ACT", "HCT", "SPL", "AAL", "DUI", "RTM", "VEN", "TIE"):
+        assert required in nodes
+    for node in data["nodes"]:
+        assert {"id", "name", "lat", "lon", "kind"} <= node.keys()
+    act = nodes["ACT"]
+    assert act["kind"] == "seaport_terminal"
+    assert act["unlocode"] == "NLAMS"
+    for link in data["links"]:
+        assert {"from", "to", "mode", "distance_km"} <= link.keys()
+        assert link["from"] in nodes and link["to"] in nodes
+        assert link["distance_km"] > 0
+    modes = {s["mode"] for s in data["services"]}
+    assert {"barge", "rail"} <= modes
+    for svc in data["services"]:
+        assert {"id", "mode", "stops", "departures_per_week", "capacity_teu"} <= svc.keys()
+        assert svc["departures_per_week"] >= 1
+        assert all(stop in nodes for stop in svc["stops"])
+
+
+def test_region_route_barge_act_duisburg(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(
+        capsys, "region", "route", "--from", "ACT", "--to", "DUI", "--mode", "barge", "--json"
+    )
+    assert data["path"][0] == "ACT"
+    assert data["path"][-1] == "DUI"
+    assert "TIE" in data["path"]
+    assert 200 <= data["distance_km"] <= 240
+
+
+def test_emissions_leg_default_road(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(
+        capsys,
+        "emissions",
+        "leg",
+        "--mode",
+        "road",
+        "--distance-km",
+        "100",
+        "--tonnes",
+        "10",
+        "--json",
+    )
+    toc = load_default_factors().default_toc(Mode.ROAD)
+    assert data["tonne_km"] == pytest.approx(1000.0)
+    assert data["wtw_kg"] == pytest.approx(1000.0 * toc.wtw_kg_per_unit_km)
+    assert data["ttw_kg"] == pytest.approx(1000.0 * toc.ttw_kg_per_unit_km)
+    assert data["category"] == "road_artic_truck_lt34t_diesel_eu"
+    assert data["source"]
+
+
+def test_emissions_leg_explicit_intensities(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(
+        capsys,
+        "emissions",
+        "leg",
+        "--mode",
+        "barge",
+        "--distance-km",
+        "423",
+        "--tonnes",
+        "0.087",
+        "--wtw-intensity",
+        "0.1",
+        "--ttw-intensity",
+        "0.08",
+        "--json",
+    )
+    assert data["tonne_km"] == pytest.approx(36.801)
+    assert data["wtw_kg"] == pytest.approx(3.6801)
+    assert data["ttw_kg"] == pytest.approx(2.94408)
+
+
+def test_emissions_route_barge_on_network(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(
+        capsys,
+        "emissions",
+        "route",
+        "--from",
+        "ACT",
+        "--to",
+        "DUI",
+        "--mode",
+        "barge",
+        "--tonnes",
+        "20",
+        "--json",
+    )
+    assert 200 <= data["network_distance_km"] <= 240
+    assert data["tonne_km"] == pytest.approx(20 * data["network_distance_km"])
+    assert data["path"][0] == "ACT" and data["path"][-1] == "DUI"
+
+
+def test_emissions_route_air_adds_95_km_to_great_circle(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = _json(
+        capsys,
+        "emissions",
+        "route",
+        "--from",
+        "SPL",
+        "--to",
+        "DUI",
+        "--mode",
+        "air",
+        "--tonnes",
+        "2",
+        "--json",
+    )
+    assert data["tonne_km"] == pytest.approx(2 * (data["network_distance_km"] + 95.0))
+
+
+def test_emissions_chain_file(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(
+        capsys, "emissions", "chain", str(DATA / "emissions" / "ileap_example_chain.json"), "--json"
+    )
+    assert data["tonne_km"] == pytest.approx(64.728)
+    assert data["wtw_kg"] == pytest.approx(8.42769)
+
+
+def test_demo_json_prices_three_modes(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _json(capsys, "demo", "--json")
+    assert data["region"] == "amsterdam"
+    options = {o["mode"]: o for o in data["options"]}
+    assert set(options) == {"road", "barge", "rail"}
+    for option in options.values():
+        assert option["tonne_km"] == pytest.approx(20 * option["distance_km"], rel=1e-2)
+    assert options["road"]["wtw_vs_road"] == 1.0
+    assert options["barge"]["wtw_kg"] < options["road"]["wtw_kg"]
+    assert options["rail"]["wtw_kg"] < options["barge"]["wtw_kg"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["region", "show", "atlantis"], "region: unknown region 'atlantis'"),
+        (["emissions", "leg", "--mode", "plane", "--distance-km", "1", "--tonnes", "1"], "--mode"),
+        (
+            ["emissions", "leg", "--mode", "road", "--distance-km", "1", "--tonnes", "-3"],
+            "--tonnes",
+        ),
+        (
+            ["emissions", "leg", "--mode", "road", "--distance-km", "0", "--tonnes", "1"],
+            "--distance-km",
+        ),
+        (
+            ["emissions", "leg", "--mode", "road", "--distance-km", "x", "--tonnes", "1"],
+            "--distance-km",
+        ),
+        (
+            [
+                "emissions",
+                "leg",
+                "--mode",
+                "road",
+                "--distance-km",
+                "5",
+                "--tonnes",
+                "1",
+                "--category",
+                "teleport",
+            ],
+            "category",
+        ),
+        (
+            [
+                "emissions",
+                "leg",
+                "--mode",
+                "road",
+                "--distance-km",
+                "5",
+                "--tonnes",
+                "1",
+                "--wtw-intensity",
+                "0.1",
+            ],
+            "--ttw-intensity",
+        ),
+        (
+            [
+                "emissions",
+                "route",
+                "--from",
+                "ACT",
+                "--to",
+                "NOWHERE",
+                "--mode",
+                "road",
+                "--tonnes",
+                "1",
+            ],
+            "NOWHERE",
+        ),
+        (["emissions", "chain", "does-not-exist.json"], "does-not-exist.json"),
+        (["region", "frobnicate"], "frobnicate"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], needle: str
+) -> None:
+    assert needle in _error(capsys, *argv)
+
+
+def test_bad_chain_file_names_the_field(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "chain.json"
+    bad.write_text(
+        json.dumps(
+            {"elements": [{"type": "leg", "mode": "road", "mass_tonnes": -1, "distance_km": 10}]}
+        )
+    )
+    assert "elements[0].mass_tonnes" in _error(capsys, "emissions", "chain", str(bad))
+    bad.write_text("{not json")
+    assert "file" in _error(capsys, "emissions", "chain", str(bad))
+
+
+def test_console_script_exits_2_without_traceback() -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "smartlogistics",
+            "emissions",
+            "leg",
+            "--mode",
+            "road",
+            "--distance-km",
+            "-1",
+            "--tonnes",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
