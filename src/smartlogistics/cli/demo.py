@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from smartlogistics.cli._output import console, print_json
+from smartlogistics.cli.region import services_table
 from smartlogistics.config import get_settings
 from smartlogistics.emissions import (
     DistanceType,
@@ -139,18 +140,7 @@ def demo(
         f"{len(region.services)} Circle Lines services "
         f"({sum(s.departures_per_week for s in region.services)} departures a week)."
     )
-    services = Table(title="Circle Lines service plan")
-    for col in ("service", "mode", "stops", "dep/week", "TEU"):
-        services.add_column(col)
-    for svc in region.services:
-        services.add_row(
-            svc.name,
-            svc.mode.value,
-            " → ".join(c.location for c in svc.stops),
-            str(svc.departures_per_week),
-            str(svc.capacity_teu),
-        )
-    console.print(services)
+    console.print(services_table(region))
     plan = Table(
         title=(
             f"{DEMO_TONNES:g} t container {DEMO_ORIGIN} → {DEMO_DESTINATION} "

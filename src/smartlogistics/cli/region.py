@@ -8,13 +8,31 @@ import typer
 from rich.table import Table
 
 from smartlogistics.cli._output import console, print_json
-from smartlogistics.network import Mode, RouteBy, available_regions, load_region
+from smartlogistics.network import Mode, Region, RouteBy, available_regions, load_region
 
-__all__ = ["region_app"]
+__all__ = ["region_app", "services_table"]
 
 region_app = typer.Typer(help="The region's multimodal network.", no_args_is_help=True)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+
+
+def services_table(region: Region) -> Table:
+    """Tabulate the region's scheduled services: stops, frequency and capacity."""
+    table = Table(title=f"{region.name}: Circle Lines services")
+    for col in ("id", "name", "mode", "stops", "dep/week", "TEU", "tonnes"):
+        table.add_column(col)
+    for svc in region.services:
+        table.add_row(
+            svc.id,
+            svc.name,
+            svc.mode.value,
+            " → ".join(svc.stop_ids),
+            str(svc.departures_per_week),
+            f"{svc.capacity_teu:g}",
+            f"{svc.capacity_tonnes:g}",
+        )
+    return table
 
 
 @region_app.command("list")
@@ -46,19 +64,7 @@ def show(
             loc.id, loc.name, loc.kind.value, loc.unlocode or "", f"{loc.lat:.4f}", f"{loc.lon:.4f}"
         )
     console.print(nodes)
-    services = Table(title=f"{region.name}: scheduled services")
-    for col in ("id", "mode", "stops", "dep/week", "TEU", "tonnes"):
-        services.add_column(col)
-    for svc in region.services:
-        services.add_row(
-            svc.id,
-            svc.mode.value,
-            " → ".join(stop.location for stop in svc.stops),
-            str(svc.departures_per_week),
-            str(svc.capacity_teu),
-            f"{svc.capacity_tonnes:g}",
-        )
-    console.print(services)
+    console.print(services_table(region))
     by_mode: dict[str, int] = {}
     for link in region.links:
         by_mode[link.mode.value] = by_mode.get(link.mode.value, 0) + 1
