@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel, Field, ValidationError
 
-from smartlogistics.errors import InvalidInputError, field_path, from_validation_error
+from smartlogistics.errors import InvalidInputError, field_path
+from smartlogistics.values import from_validation_error
 
 
 class _Inner(BaseModel):

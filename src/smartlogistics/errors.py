@@ -4,6 +4,8 @@ Every part of the platform reports invalid input the same way: an exception that
 the offending field (as a dotted/indexed path such as ``services[2].stops[1].location``)
 and says what is wrong with it. The CLI turns it into one line on stderr and exit code 2;
 the HTTP layers into a 4xx body. Keeping one type lets those boundaries be written once.
+Turning pydantic's ``ValidationError`` into it is :mod:`smartlogistics.values`' job; this
+module imports no third-party library, so every part can use it.
 """
 
 from __future__ import annotations
@@ -47,14 +49,12 @@ def field_path(loc: Sequence[str | int], prefix: str = "") -> str:
 
 
 def from_validation_error(exc: ValidationError, prefix: str = "") -> InvalidInputError:
-    """Turn pydantic's error into an :class:`InvalidInputError` naming the first bad field.
+    """Forward to :func:`smartlogistics.values.from_validation_error` (transition alias).
 
-    Only the first error is reported: a user fixes one line at a time, and one clear
-    message beats a wall of them.
+    The converter lives in :mod:`smartlogistics.values` with the value-object base; this
+    alias keeps older imports working without importing pydantic at ``import`` time.
+    New code imports it from :mod:`smartlogistics.values`.
     """
-    first = exc.errors(include_url=False)[0]
-    msg = str(first["msg"])
-    for lead in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(lead):
-            msg = msg[len(lead) :]
-    return InvalidInputError(field_path(first["loc"], prefix), msg)
+    from smartlogistics.values import from_validation_error as convert
+
+    return convert(exc, prefix)

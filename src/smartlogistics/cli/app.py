@@ -17,7 +17,8 @@ from smartlogistics import __version__
 from smartlogistics.cli.demo import demo
 from smartlogistics.cli.emissions import emissions_app
 from smartlogistics.cli.region import region_app
-from smartlogistics.errors import InvalidInputError, from_validation_error
+from smartlogistics.errors import InvalidInputError
+from smartlogistics.values import from_validation_error
 
 __all__ = ["app", "main", "run"]
 
