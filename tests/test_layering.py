@@ -13,9 +13,16 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "smartlogistics"
 
 # For each subpackage: the platform modules it may import (prefix match).
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "network": ("smartlogistics.errors", "smartlogistics.network"),
+    "network": (
+        "smartlogistics.errors",
+        "smartlogistics.values",
+        "smartlogistics.provenance",
+        "smartlogistics.network",
+    ),
     "emissions": (
         "smartlogistics.errors",
+        "smartlogistics.values",
+        "smartlogistics.provenance",
         "smartlogistics.emissions",
         "smartlogistics.network.mode",
         "smartlogistics.network.geo",

@@ -35,14 +35,14 @@ from smartlogistics.network.service import (
     Weekday,
     WeeklyDeparture,
 )
-from smartlogistics.network.source import (
+from smartlogistics.network.terminal import Terminal
+from smartlogistics.provenance import (
     RESERVED_SOURCE_KEYS,
     Source,
     SourceRef,
     check_source,
     source_refs,
 )
-from smartlogistics.network.terminal import Terminal
 
 __all__ = [
     "DEFAULT_UNITS",

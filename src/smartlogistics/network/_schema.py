@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from smartlogistics.network._model import ModeField
+from smartlogistics.network.mode import ModeField
+from smartlogistics.values import ValueObject
 
 __all__ = [
     "CorridorNetwork",
@@ -35,8 +36,8 @@ NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Strict(ValueObject):
+    """The file's compact forms are value objects too (validated with ``parse_model``)."""
 
 
 class SourceEntry(_Strict):
@@ -181,11 +182,11 @@ class RegionFile(_Strict):
     description: str = ""
     sources: dict[str, SourceEntry]
     locations: Annotated[list[dict[str, Any]], Field(min_length=1)]
-    terminals: list[dict[str, Any]] = []
-    links: list[dict[str, Any]] = []
+    terminals: list[dict[str, Any]] = Field(default_factory=list)
+    links: list[dict[str, Any]] = Field(default_factory=list)
     waterways: CorridorNetwork | None = None
     railways: CorridorNetwork | None = None
     roads: RoadNetwork | None = None
-    vehicles: dict[str, VehicleEntry] = {}
-    tariffs: dict[ModeField, TariffEntry] = {}
-    services: list[dict[str, Any]] = []
+    vehicles: dict[str, VehicleEntry] = Field(default_factory=dict)
+    tariffs: dict[ModeField, TariffEntry] = Field(default_factory=dict)
+    services: list[dict[str, Any]] = Field(default_factory=list)

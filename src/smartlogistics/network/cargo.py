@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from smartlogistics.errors import InvalidInputError
-from smartlogistics.network._model import FieldProblem, FrozenModel
+from smartlogistics.values import ValueObject
 
 __all__ = ["DEFAULT_UNITS", "CargoUnit", "CargoUnitKind", "default_unit"]
 
@@ -25,7 +25,7 @@ class CargoUnitKind(StrEnum):
     FLOWER_TROLLEY = "flower_trolley"
 
 
-class CargoUnit(FrozenModel):
+class CargoUnit(ValueObject):
     """A loading unit with its size in TEU and its weights.
 
     Attributes
@@ -58,11 +58,11 @@ class CargoUnit(FrozenModel):
     @model_validator(mode="after")
     def _check_weights(self) -> CargoUnit:
         if self.gross_t < self.tare_t:
-            raise FieldProblem(
+            raise InvalidInputError(
                 "gross_t", f"{self.gross_t:g} t is less than the tare weight {self.tare_t:g} t"
             )
         if self.gross_t > self.max_gross_t:
-            raise FieldProblem(
+            raise InvalidInputError(
                 "gross_t", f"{self.gross_t:g} t exceeds the maximum gross {self.max_gross_t:g} t"
             )
         return self

@@ -6,13 +6,15 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from smartlogistics.network._model import FieldProblem, FrozenModel, ModeField
+from smartlogistics.errors import InvalidInputError
 from smartlogistics.network.location import LocationId
+from smartlogistics.network.mode import ModeField
+from smartlogistics.values import ValueObject
 
 __all__ = ["Link"]
 
 
-class Link(FrozenModel):
+class Link(ValueObject):
     """One directed connection between two locations by one mode.
 
     Links are directed because the two directions can differ: on a river the upstream
@@ -32,7 +34,7 @@ class Link(FrozenModel):
     name
         Name of the infrastructure (``"Waal"``, ``"Betuweroute"``), when known.
     source
-        Source references for the numbers (see :mod:`smartlogistics.network.source`).
+        Source references for the numbers (see :mod:`smartlogistics.provenance`).
     """
 
     origin: LocationId
@@ -46,7 +48,7 @@ class Link(FrozenModel):
     @model_validator(mode="after")
     def _check_ends(self) -> Link:
         if self.origin == self.destination:
-            raise FieldProblem("destination", f"same as origin {self.origin!r}")
+            raise InvalidInputError("destination", f"same as origin {self.origin!r}")
         return self
 
     @property

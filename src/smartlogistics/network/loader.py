@@ -20,10 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
-from smartlogistics.errors import InvalidInputError, from_validation_error
-from smartlogistics.network._model import parse_model
+from smartlogistics.errors import InvalidInputError
 from smartlogistics.network._schema import (
     CorridorNetwork,
     RegionFile,
@@ -40,8 +38,9 @@ from smartlogistics.network.mode import Mode
 from smartlogistics.network.region import Region, no_connection_problem, no_terminal_problem
 from smartlogistics.network.route import NoRouteError
 from smartlogistics.network.service import Service
-from smartlogistics.network.source import Source, check_source
 from smartlogistics.network.terminal import Terminal
+from smartlogistics.provenance import Source, check_source
+from smartlogistics.values import parse_model
 
 __all__ = [
     "available_regions",
@@ -137,10 +136,7 @@ def region_from_mapping(data: Mapping[str, Any], *, source_name: str = "<mapping
     InvalidInputError
         With the path in the file of the first problem.
     """
-    try:
-        doc = RegionFile.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation_error(exc) from None
+    doc = parse_model(RegionFile, data)
 
     sources = {key: Source(id=key, **entry.model_dump()) for key, entry in doc.sources.items()}
     _check_sources_in_file(doc, sources)
@@ -230,12 +226,8 @@ def _check_sources_in_file(doc: RegionFile, known: Mapping[str, Source]) -> None
             value = raw.get(key)
             texts.append((f"services[{i}].{key}", value if isinstance(value, str) else None))
     for fld, text in texts:
-        if text is None:
-            continue
-        try:
-            check_source(text, known)
-        except ValueError as exc:
-            raise InvalidInputError(fld, str(exc)) from None
+        if text is not None:
+            check_source(text, known, fld)
 
 
 def _require(locations: Mapping[str, Location], location: str, fld: str) -> None:

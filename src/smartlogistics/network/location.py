@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from smartlogistics.network._model import FieldProblem, FrozenModel
+from smartlogistics.errors import InvalidInputError
+from smartlogistics.values import ValueObject
 
 __all__ = ["Location", "LocationId", "LocationKind"]
 
@@ -37,7 +38,7 @@ class LocationKind(StrEnum):
         return self is not LocationKind.JUNCTION
 
 
-class Location(FrozenModel):
+class Location(ValueObject):
     """A place in the region's network.
 
     Attributes
@@ -76,12 +77,12 @@ class Location(FrozenModel):
     def _check_unlocode(self) -> Location:
         if self.unlocode is None:
             if self.unlocode_source is not None:
-                raise FieldProblem("unlocode_source", "given without an unlocode")
+                raise InvalidInputError("unlocode_source", "given without an unlocode")
             return self
         if self.unlocode_source is None:
-            raise FieldProblem("unlocode_source", "required when unlocode is given")
+            raise InvalidInputError("unlocode_source", "required when unlocode is given")
         if self.unlocode[:2] != self.country:
-            raise FieldProblem(
+            raise InvalidInputError(
                 "unlocode",
                 f"country part {self.unlocode[:2]!r} does not match country {self.country!r}",
             )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-__all__ = ["Mode"]
+from smartlogistics.values import parsed_text
+
+__all__ = ["Mode", "ModeField"]
 
 _ALIASES = {
     "road": "road",
@@ -47,3 +50,7 @@ class Mode(StrEnum):
     def label(self) -> str:
         """Human-readable name."""
         return "inland waterway" if self is Mode.INLAND_WATERWAY else self.value
+
+
+ModeField = Annotated[Mode, parsed_text(Mode.parse)]
+"""A :class:`Mode` field that also accepts the aliases of :meth:`Mode.parse` (``iww``)."""

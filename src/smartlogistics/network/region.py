@@ -15,8 +15,8 @@ from smartlogistics.network.location import Location
 from smartlogistics.network.mode import Mode
 from smartlogistics.network.route import NoRouteError, Route
 from smartlogistics.network.service import Service
-from smartlogistics.network.source import Source, check_source
 from smartlogistics.network.terminal import Terminal
+from smartlogistics.provenance import Source, check_source
 
 __all__ = ["Region", "RouteBy"]
 
@@ -176,27 +176,21 @@ class Region:
                     )
 
     def _check_sources(self) -> None:
-        def check(text: str, fld: str) -> None:
-            try:
-                check_source(text, self.sources)
-            except ValueError as exc:
-                raise InvalidInputError(fld, str(exc)) from None
-
         for key, src in self.sources.items():
             if key != src.id:
                 raise InvalidInputError(
                     f"sources.{key}.id", f"key {key!r} does not match id {src.id!r}"
                 )
         for key, loc in self.locations.items():
-            check(loc.source, f"locations.{key}.source")
+            check_source(loc.source, self.sources, f"locations.{key}.source")
             if loc.unlocode_source is not None:
-                check(loc.unlocode_source, f"locations.{key}.unlocode_source")
+                check_source(loc.unlocode_source, self.sources, f"locations.{key}.unlocode_source")
         for i, link in enumerate(self.links):
-            check(link.source, f"links[{i}].source")
+            check_source(link.source, self.sources, f"links[{i}].source")
         for key, terminal in self.terminals.items():
-            check(terminal.source, f"terminals.{key}.source")
+            check_source(terminal.source, self.sources, f"terminals.{key}.source")
         for k, service in enumerate(self.services):
-            check(service.source, f"services[{k}].source")
+            check_source(service.source, self.sources, f"services[{k}].source")
 
     # -- queries ------------------------------------------------------------------------
 

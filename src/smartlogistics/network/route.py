@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from smartlogistics.errors import InvalidInputError
-from smartlogistics.network._model import FrozenModel, ModeField
 from smartlogistics.network.link import Link
+from smartlogistics.network.mode import ModeField
+from smartlogistics.values import ValueObject
 
 __all__ = ["NoRouteError", "Route"]
 
@@ -13,7 +14,7 @@ class NoRouteError(InvalidInputError):
     """No path by the requested mode connects the two locations."""
 
 
-class Route(FrozenModel):
+class Route(ValueObject):
     """A path through the network by one mode.
 
     Attributes

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from smartlogistics.errors import InvalidInputError
-from smartlogistics.network._model import FieldProblem, FrozenModel, ModeField
 from smartlogistics.network.location import LocationId
+from smartlogistics.network.mode import ModeField
+from smartlogistics.values import ValueObject
 
 __all__ = ["DatedStop", "Departure", "Service", "StopCall", "Weekday", "WeeklyDeparture"]
 
@@ -35,7 +36,7 @@ class Weekday(StrEnum):
         return list(Weekday).index(self)
 
 
-class WeeklyDeparture(FrozenModel):
+class WeeklyDeparture(ValueObject):
     """A departure that repeats every week: a day and a local time ``HH:MM``.
 
     Also accepts the compact string form ``"mon 06:00"`` used in region files.
@@ -62,7 +63,7 @@ class WeeklyDeparture(FrozenModel):
         return f"{self.day.value} {self.time}"
 
 
-class StopCall(FrozenModel):
+class StopCall(ValueObject):
     """A call at one stop, as offsets in hours from the service's start.
 
     The start (offset 0) is the weekly departure time at the first stop, so the first
@@ -87,7 +88,7 @@ class StopCall(FrozenModel):
         return self.departure_h - self.arrival_h
 
 
-class DatedStop(FrozenModel):
+class DatedStop(ValueObject):
     """A stop of a concrete departure with calendar times."""
 
     location: LocationId
@@ -95,7 +96,7 @@ class DatedStop(FrozenModel):
     departure: datetime
 
 
-class Departure(FrozenModel):
+class Departure(ValueObject):
     """One concrete, dated trip of a service.
 
     Attributes
@@ -139,7 +140,7 @@ class Departure(FrozenModel):
         )
 
 
-class Service(FrozenModel):
+class Service(ValueObject):
     """A scheduled shuttle: a fixed sequence of stops run on a weekly timetable.
 
     Prices are a deliberately simple flat tariff: a shipper pays ``price_per_teu_eur``
@@ -189,17 +190,17 @@ class Service(FrozenModel):
     @model_validator(mode="after")
     def _check(self) -> Service:
         if self.stops[0].arrival_h != 0:
-            raise FieldProblem(
+            raise InvalidInputError(
                 "stops[0].arrival_h", "the first stop's arrival must be 0 (offsets count from it)"
             )
         for i in range(1, len(self.stops)):
             prev, stop = self.stops[i - 1], self.stops[i]
             if stop.location == prev.location:
-                raise FieldProblem(
+                raise InvalidInputError(
                     f"stops[{i}].location", f"same location as the previous stop {prev.location!r}"
                 )
             if stop.arrival_h < prev.departure_h:
-                raise FieldProblem(
+                raise InvalidInputError(
                     f"stops[{i}].arrival_h",
                     f"offset {stop.arrival_h:g} h is before the departure from the previous"
                     f" stop at {prev.departure_h:g} h",
@@ -207,11 +208,11 @@ class Service(FrozenModel):
         for i in range(1, len(self.departures)):
             prev_dep, dep = self.departures[i - 1], self.departures[i]
             if dep.week_offset_h <= prev_dep.week_offset_h:
-                raise FieldProblem(
+                raise InvalidInputError(
                     f"departures[{i}]", f"timetable out of order: {dep} is not after {prev_dep}"
                 )
         if self.reefer_capacity_teu > self.capacity_teu:
-            raise FieldProblem(
+            raise InvalidInputError(
                 "reefer_capacity_teu",
                 f"{self.reefer_capacity_teu:g} exceeds capacity_teu {self.capacity_teu:g}",
             )

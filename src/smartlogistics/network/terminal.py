@@ -6,14 +6,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from smartlogistics.network._model import FrozenModel, ModeField
 from smartlogistics.network.location import LocationId
-from smartlogistics.network.mode import Mode
+from smartlogistics.network.mode import Mode, ModeField
+from smartlogistics.values import ValueObject
 
 __all__ = ["Terminal"]
 
 
-class Terminal(FrozenModel):
+class Terminal(ValueObject):
     """The handling facilities at one freight node.
 
     A planner needs to know which modes can be exchanged at a node, how long a
