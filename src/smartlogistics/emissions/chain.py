@@ -28,12 +28,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from smartlogistics.emissions._model import ValueObject
-from smartlogistics.emissions._validation import to_invalid_input
 from smartlogistics.errors import InvalidInputError
-from smartlogistics.network.mode import Mode
+from smartlogistics.network.mode import Mode, ModeField
+from smartlogistics.values import ValueObject, parse_model
 
 __all__ = [
     "AIR_GCD_UPLIFT_KM",
@@ -98,12 +97,6 @@ def air_activity_distance_km(gcd_km: float) -> float:
     return gcd_km + AIR_GCD_UPLIFT_KM
 
 
-def _parse_mode(value: object) -> object:
-    if isinstance(value, str) and not isinstance(value, Mode):
-        return Mode.parse(value)
-    return value
-
-
 class TransportLeg(ValueObject):
     """One transport chain element moved by one vehicle: a leg.
 
@@ -142,7 +135,7 @@ class TransportLeg(ValueObject):
     id: str | None = None
     origin: str | None = None
     destination: str | None = None
-    mode: Mode
+    mode: ModeField
     mass_tonnes: float = Field(gt=0)
     distance_km: float = Field(gt=0)
     distance_type: DistanceType = DistanceType.ACTUAL
@@ -153,8 +146,6 @@ class TransportLeg(ValueObject):
     fuel_used: float | None = Field(default=None, gt=0)
     vehicle_tonne_km: float | None = Field(default=None, gt=0)
     teu: float | None = Field(default=None, gt=0)
-
-    _mode_alias = field_validator("mode", mode="before")(_parse_mode)
 
     @property
     def activity_distance_km(self) -> float:
@@ -363,7 +354,4 @@ def load_chain(source: str | Path) -> TransportChain:
         ) from None
     if not isinstance(data, dict):
         raise InvalidInputError("file", "a transport chain must be a JSON object")
-    try:
-        return TransportChain.model_validate(data)
-    except ValidationError as exc:
-        raise to_invalid_input(exc) from None
+    return parse_model(TransportChain, data)

@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, PrivateAttr, ValidationError, computed_field, model_validator
+from pydantic import Field, PrivateAttr, computed_field, model_validator
 
-from smartlogistics.emissions._model import ValueObject
-from smartlogistics.emissions._validation import to_invalid_input
 from smartlogistics.errors import InvalidInputError
 from smartlogistics.network.mode import Mode
+from smartlogistics.provenance import check_source_key
+from smartlogistics.values import ValueObject, parse_model
 
 __all__ = [
     "FactorSource",
@@ -300,11 +300,7 @@ class FactorTable(ValueObject):
                 if row.id in seen:
                     raise InvalidInputError(f"{name}[{i}].id", f"duplicate id {row.id!r}")
                 seen.add(row.id)
-                if row.source not in self.sources:
-                    known = ", ".join(sorted(self.sources)) or "none"
-                    raise InvalidInputError(
-                        f"{name}[{i}].source", f"unknown source {row.source!r}; known: {known}"
-                    )
+                check_source_key(row.source, self.sources, f"{name}[{i}].source")
         tocs = {t.id: t for t in self.tocs}
         for mode, toc_id in self.default_tocs.items():
             toc = tocs.get(toc_id)
@@ -391,10 +387,7 @@ class FactorTable(ValueObject):
 def _parse_table(data: object) -> FactorTable:
     if not isinstance(data, dict):
         raise InvalidInputError("file", "a factor table must be a mapping at the top level")
-    try:
-        return FactorTable.model_validate(data)
-    except ValidationError as exc:
-        raise to_invalid_input(exc) from None
+    return parse_model(FactorTable, data)
 
 
 def _yaml_error(exc: yaml.YAMLError) -> InvalidInputError:
