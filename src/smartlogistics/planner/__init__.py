@@ -1,0 +1,10 @@
+"""Amsterdam Circle Lines: the synchromodal planner.
+
+Orders are mode-free; the planner books each on a chain of truck legs and scheduled barge
+or rail departures, minimising cost + CO2 price + lateness under the services' capacities,
+and replans when reality changes. Only the private solver module imports HiGHS.
+"""
+
+from smartlogistics.planner.order import TEU_EQUIVALENT_TONNES, CargoClass, Order
+
+__all__ = ["TEU_EQUIVALENT_TONNES", "CargoClass", "Order"]
