@@ -6,7 +6,7 @@ kind of cargo; it does not say how. The planner chooses the chain of legs.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -115,7 +115,9 @@ class Order(ValueObject):
     @classmethod
     def _after_release(cls, value: datetime, info: ValidationInfo) -> datetime:
         release = info.data.get("release")
-        if release is not None and value <= release:
+        # In UTC: Python compares (and subtracts) datetimes that share a tzinfo object,
+        # such as one ZoneInfo, by wall clock, which is wrong across a DST change.
+        if release is not None and value.astimezone(UTC) <= release.astimezone(UTC):
             raise ValueError(f"{value.isoformat()} is not after release {release.isoformat()}")
         return value
 
@@ -144,7 +146,7 @@ class Order(ValueObject):
     @property
     def window_h(self) -> float:
         """Hours between release and due."""
-        return (self.due - self.release).total_seconds() / 3600.0
+        return (self.due.astimezone(UTC) - self.release.astimezone(UTC)).total_seconds() / 3600.0
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON form (the format of an orders JSON file's entries)."""
