@@ -282,3 +282,34 @@ def test_console_script_exits_2_without_traceback() -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.splitlines()) == 1
+
+
+def test_plan_generate_orders_writes_a_readable_seeded_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from smartlogistics.planner import read_orders
+
+    out = tmp_path / "week.csv"
+    args = ["plan", "generate-orders", "--n", "200", "--seed", "7", "--start", "2026-12-07"]
+    summary = _json(capsys, *args, "--out", str(out), "--json")
+    orders = read_orders(out)
+    assert summary["orders"] == len(orders) == 200
+    assert summary["teu"] == pytest.approx(sum(o.teu for o in orders), abs=1e-3)
+    assert min(o.release for o in orders).date().isoformat() == "2026-12-07"
+    again = tmp_path / "again.csv"
+    _json(capsys, *args, "--out", str(again), "--json")
+    assert again.read_bytes() == out.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--out", "x.txt"], "--out: must end in .json or .csv"),
+        (["--out", "x.json", "--start", "2026-13-01"], "--start: expected a date"),
+        (["--out", "x.json", "--n", "0"], "n: must be at least 1"),
+    ],
+)
+def test_plan_generate_orders_bad_input(
+    capsys: pytest.CaptureFixture[str], extra: list[str], needle: str
+) -> None:
+    assert needle in _error(capsys, "plan", "generate-orders", *extra)

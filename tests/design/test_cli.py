@@ -29,12 +29,6 @@ def _local_run(argv: list[str]) -> int:
         app_module.app = saved  # type: ignore[attr-defined]
 
 
-def _registered() -> bool:
-    from smartlogistics.cli.app import app
-
-    return any(group.name == "design" for group in app.registered_groups)
-
-
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:
     code = _local_run(argv)
     out = capsys.readouterr()
@@ -91,7 +85,6 @@ def test_bad_inputs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert line.startswith("error: ") and "--method" in line
 
 
-@pytest.mark.skipif(not _registered(), reason="design sub-app not yet registered in cli/app.py")
 def test_registered_in_the_root_command(capsys: pytest.CaptureFixture[str]) -> None:
     from smartlogistics.cli import run
 

@@ -15,7 +15,9 @@ from pydantic import ValidationError
 
 from smartlogistics import __version__
 from smartlogistics.cli.demo import demo
+from smartlogistics.cli.design import design_app
 from smartlogistics.cli.emissions import emissions_app
+from smartlogistics.cli.plan import plan_app
 from smartlogistics.cli.region import region_app
 from smartlogistics.errors import InvalidInputError
 from smartlogistics.values import from_validation_error
@@ -31,6 +33,8 @@ app = typer.Typer(
 )
 app.add_typer(region_app, name="region")
 app.add_typer(emissions_app, name="emissions")
+app.add_typer(plan_app, name="plan")
+app.add_typer(design_app, name="design")
 app.command("demo")(demo)
 
 

@@ -5,6 +5,24 @@ or rail departures, minimising cost + CO2 price + lateness under the services' c
 and replans when reality changes. Only the private solver module imports HiGHS.
 """
 
+from smartlogistics.planner.generator import (
+    available_demand_models,
+    demand_assumptions,
+    generate_orders,
+    load_demand,
+)
 from smartlogistics.planner.order import TEU_EQUIVALENT_TONNES, CargoClass, Order
+from smartlogistics.planner.orders_io import orders_text, read_orders, write_orders
 
-__all__ = ["TEU_EQUIVALENT_TONNES", "CargoClass", "Order"]
+__all__ = [
+    "TEU_EQUIVALENT_TONNES",
+    "CargoClass",
+    "Order",
+    "available_demand_models",
+    "demand_assumptions",
+    "generate_orders",
+    "load_demand",
+    "orders_text",
+    "read_orders",
+    "write_orders",
+]
