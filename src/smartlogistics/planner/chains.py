@@ -911,5 +911,8 @@ def _reason(order: Order, compatible: bool, caught: bool, costs: CostModel) -> s
         why = "; ".join(needs) if needs else "no road route and no service chain"
         return f"no chain {route} fits the order ({why})"
     if not caught:
-        return f"no departure {route} can be caught after release"
+        return (
+            f"no departure {route} can be caught after release in time to deliver within"
+            f" {costs.max_late_h:g} h of the due time"
+        )
     return f"every chain {route} arrives more than {costs.max_late_h:g} h after the due time"
