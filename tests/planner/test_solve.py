@@ -341,3 +341,17 @@ def test_generated_week_legs_are_consistent(amsterdam_plan: Plan) -> None:
         assert o.legs[-1].destination == inputs[o.id].destination
         late = max(0.0, (o.arrival - o.due).total_seconds() / 3600) if o.arrival else 0.0
         assert o.late_hours == pytest.approx(late, abs=1e-3)
+
+
+def test_services_override(region: Region) -> None:
+    # without S1 the order has no barge to INL and goes by truck
+    only_s2 = [s for s in region.services if s.id == "S2"]
+    p = plan(region, [order("a")], services=only_s2)
+    assert p.orders[0].main_mode == "road"
+    assert {d.service_id for d in p.departures} == {"S2"}
+    with pytest.raises(InvalidInputError):
+        plan(
+            load_region("amsterdam"),
+            [order("a", origin="ACT", destination="DUI")],
+            services=only_s2,
+        )
