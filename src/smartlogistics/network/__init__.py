@@ -21,6 +21,7 @@ from smartlogistics.network.loader import (
     clear_region_cache,
     load_region,
     load_region_file,
+    load_region_with_services,
     region_from_mapping,
 )
 from smartlogistics.network.location import Location, LocationKind
@@ -73,6 +74,7 @@ __all__ = [
     "great_circle_km",
     "load_region",
     "load_region_file",
+    "load_region_with_services",
     "region_from_mapping",
     "source_refs",
 ]

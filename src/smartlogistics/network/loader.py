@@ -47,8 +47,13 @@ __all__ = [
     "clear_region_cache",
     "load_region",
     "load_region_file",
+    "load_region_with_services",
     "region_from_mapping",
 ]
+
+#: Top-level keys a services file may carry: ``services`` replaces the region's plan,
+#: the others are merged into (and override entries of) the region's own tables.
+_SERVICE_FILE_KEYS = ("services", "vehicles", "tariffs", "sources")
 
 _DATA = "data"
 
@@ -76,15 +81,57 @@ def load_region(name: str = "amsterdam") -> Region:
 
 @functools.lru_cache(maxsize=8)
 def _load_packaged(name: str) -> Region:
+    return _region_from_text(_packaged_text(name), source_name=f"{name}.yaml")
+
+
+def _packaged_text(name: str) -> str:
     known = available_regions()
     if name not in known:
         raise InvalidInputError("region", f"unknown region {name!r}; available: {', '.join(known)}")
-    text = (
+    return (
         resources.files("smartlogistics.network")
         .joinpath(_DATA, f"{name}.yaml")
         .read_text(encoding="utf-8")
     )
-    return _region_from_text(text, source_name=f"{name}.yaml")
+
+
+def load_region_with_services(name: str, path: str | os.PathLike[str]) -> Region:
+    """Return packaged region ``name`` with its service plan replaced by a services file's.
+
+    A planner tries another Circle Lines plan (an extra shuttle, other frequencies) without
+    copying the whole region. The file is YAML (JSON is valid YAML) in the region file's
+    schema, holding ``services:`` and optionally ``vehicles:``, ``tariffs:`` and
+    ``sources:``; ``services`` replaces the region's, the other tables are merged into the
+    region's own (entries with the same key override). Validation is the region's own, so
+    errors name the field as in a region file (``services[2].stops[1].location``).
+
+    Raises
+    ------
+    InvalidInputError
+        Unknown region, unreadable or non-YAML file (field ``path``), a key other than the
+        four above (field ``path``), or any validation problem of the resulting region.
+    """
+    p = Path(path)
+    try:
+        extra = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInputError("path", f"cannot read {str(p)!r}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise InvalidInputError("path", f"{p.name} is not valid YAML{where}") from None
+    if not isinstance(extra, Mapping) or "services" not in extra:
+        raise InvalidInputError("path", f"{p.name} must be a mapping with a 'services' list")
+    unknown = sorted(str(k) for k in extra if k not in _SERVICE_FILE_KEYS)
+    if unknown:
+        allowed = ", ".join(_SERVICE_FILE_KEYS)
+        raise InvalidInputError("path", f"{p.name}: unknown key {unknown[0]!r}; allowed: {allowed}")
+    data = dict(yaml.safe_load(_packaged_text(name.strip().lower())))
+    for key in ("vehicles", "tariffs", "sources"):
+        if key in extra:
+            data[key] = {**(data.get(key) or {}), **(extra[key] or {})}
+    data["services"] = extra["services"]
+    return region_from_mapping(data, source_name=p.name)
 
 
 def clear_region_cache() -> None:
