@@ -313,3 +313,84 @@ def test_plan_generate_orders_bad_input(
     capsys: pytest.CaptureFixture[str], extra: list[str], needle: str
 ) -> None:
     assert needle in _error(capsys, "plan", "generate-orders", *extra)
+
+
+def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed command in a fresh process (HiGHS writes to the C-level stdout)."""
+    return subprocess.run(
+        [sys.executable, "-m", "smartlogistics", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_plan_solve_json_and_plan_file(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    proc = _cli(
+        "plan",
+        "solve",
+        "--orders",
+        str(DATA / "planner" / "orders.json"),
+        "--out",
+        str(out),
+        "--json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    printed = json.loads(proc.stdout)
+    assert json.loads(out.read_text(encoding="utf-8")) == printed
+    ids = [o["id"] for o in json.loads((DATA / "planner" / "orders.json").read_text())["orders"]]
+    assert [o["id"] for o in printed["orders"]] == ids
+    for key in ("cost_eur", "wtw_kg", "ttw_kg", "on_time_share", "modal_split_tkm"):
+        assert key in printed["totals"]
+        assert key in printed["baselines"]["road_only"]
+        assert key in printed["baselines"]["greedy"]
+    assert printed["solver"]["status"] in ("optimal", "trivial")
+    assert printed["solver"]["objective"] <= printed["baselines"]["greedy"]["objective_eur"] + 1e-6
+    for order in printed["orders"]:
+        for leg in order["legs"]:
+            assert {
+                "mode",
+                "service_id",
+                "from",
+                "to",
+                "depart",
+                "arrive",
+                "teu",
+                "tonnes",
+                "cost_eur",
+                "wtw_kg",
+            } <= leg.keys()
+            assert leg["depart"][-6] in "+-"
+
+
+def test_plan_solve_with_a_services_file_uses_only_its_services(tmp_path: Path) -> None:
+    proc = _cli(
+        "plan",
+        "solve",
+        "--orders",
+        str(DATA / "planner" / "orders.json"),
+        "--services",
+        str(DATA / "network" / "services_extra_rail.yaml"),
+        "--json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    used = {d["service_id"] for d in json.loads(proc.stdout)["departures"]}
+    assert used <= {"CL-RHINE-E", "CL-RAIL-DUI-DAILY"}
+    assert "CL-RAIL-DUI-DAILY" in used
+
+
+def test_plan_solve_bad_orders_name_order_and_field(tmp_path: Path) -> None:
+    data = json.loads((DATA / "planner" / "orders.json").read_text(encoding="utf-8"))
+    data["orders"][1]["origin"] = "ATLANTIS"
+    bad = tmp_path / "orders.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    proc = _cli("plan", "solve", "--orders", str(bad), "--json")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"error: orders[1].origin: order '{data['orders'][1]['id']}': unknown location 'ATLANTIS'"
+    ]
+    missing = _cli("plan", "solve", "--orders", str(tmp_path / "none.json"))
+    assert missing.returncode == 2
+    assert "--orders" in missing.stderr

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from smartlogistics.cli._output import console, print_json
+from smartlogistics.cli._output import console, print_json, write_json
 from smartlogistics.cli.region import JsonFlag
-from smartlogistics.network import load_region
-from smartlogistics.planner import generate_orders, write_orders
+from smartlogistics.config import get_settings
+from smartlogistics.network import Region, load_region, load_region_with_services
+from smartlogistics.planner import generate_orders, read_orders, write_orders
 
 __all__ = ["plan_app"]
 
@@ -67,3 +68,97 @@ def generate_orders_command(
     for key, value in summary.items():
         table.add_row(key, str(value))
     console.print(table)
+
+
+def _region(name: str, services: Path | None) -> Region:
+    if services is None:
+        return load_region(name)
+    if not services.is_file():
+        raise typer.BadParameter(f"no such file: {services}", param_hint="--services")
+    return load_region_with_services(name, services)
+
+
+def _file(path: Path, option: str) -> Path:
+    if not path.is_file():
+        raise typer.BadParameter(f"no such file: {path}", param_hint=option)
+    return path
+
+
+def _policy_row(name: str, totals: dict[str, Any]) -> list[str]:
+    split = totals.get("modal_share_tkm") or {}
+    shares = ", ".join(f"{mode} {share:.0%}" for mode, share in sorted(split.items()) if share)
+    return [
+        name,
+        f"{totals['cost_eur']:,.0f}",
+        f"{totals['wtw_kg'] / 1000:,.1f}",
+        f"{totals['on_time_share']:.1%}",
+        shares,
+    ]
+
+
+def print_plan_summary(payload: dict[str, Any]) -> None:
+    """Print a plan's totals against its baselines and the solver report."""
+    table = Table(title="plan against today's practice")
+    for col in ("policy", "cost €", "CO2e t (WTW)", "on time", "modal split (t·km)"):
+        table.add_column(col)
+    table.add_row(*_policy_row("synchromodal (MIP)", payload["totals"]))
+    for name, result in payload["baselines"].items():
+        table.add_row(*_policy_row(name, result))
+    console.print(table)
+    solver = payload["solver"]
+    gap, bound = solver.get("gap"), solver.get("bound")
+    console.print(
+        f"solver: {solver['status']}, objective {solver['objective']:,.0f}, "
+        f"bound {'n/a' if bound is None else f'{bound:,.0f}'}, "
+        f"gap {'n/a' if gap is None else f'{gap:.2%}'}, {solver['seconds']:.1f} s"
+    )
+    unplannable = [o for o in payload["orders"] if o["status"] != "planned"]
+    if unplannable:
+        console.print(
+            f"{len(unplannable)} orders unplannable, e.g. {unplannable[0]['id']}: "
+            f"{unplannable[0]['reason']}"
+        )
+
+
+@plan_app.command("solve")
+def solve_command(
+    orders_file: Annotated[Path, typer.Option("--orders", help="Orders file (.json or .csv).")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the plan JSON to this file.")
+    ] = None,
+    region_name: Annotated[str, typer.Option("--region", help="Region name.")] = "amsterdam",
+    services: Annotated[
+        Path | None,
+        typer.Option("--services", help="Service plan file replacing the region's (YAML/JSON)."),
+    ] = None,
+    co2_price: Annotated[
+        float | None,
+        typer.Option("--co2-price", help="EUR per tonne CO2e (default: settings, 100)."),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="MIP time limit, seconds.")
+    ] = 60.0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Plan mode-free orders on trucks and Circle Lines departures (HiGHS MIP)."""
+    if not time_limit > 0:
+        raise typer.BadParameter(
+            f"must be greater than 0, got {time_limit:g}", param_hint="--time-limit"
+        )
+    if co2_price is not None and co2_price < 0:
+        raise typer.BadParameter(f"must be >= 0, got {co2_price:g}", param_hint="--co2-price")
+    region = _region(region_name, services)
+    orders = read_orders(_file(orders_file, "--orders"), region=region)
+    from smartlogistics.planner.solve import plan_orders
+
+    price = get_settings().co2_price_eur_per_tonne if co2_price is None else co2_price
+    plan = plan_orders(region, orders, co2_price_eur_per_tonne=price, time_limit_s=time_limit)
+    payload = plan.to_json()
+    if out is not None:
+        write_json(out, payload)
+    if as_json:
+        print_json(payload)
+    else:
+        print_plan_summary(payload)
+        if out is not None:
+            console.print(f"plan written to {out}")

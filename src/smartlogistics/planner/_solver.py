@@ -19,6 +19,8 @@ import highspy
 import numpy as np
 import numpy.typing as npt
 
+from smartlogistics._highs import new_highs
+
 __all__ = ["MipResult", "solve_assignment"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -136,8 +138,7 @@ def solve_assignment(
     lp.a_matrix_.num_row_ = n_res + n_groups
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n_col
 
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("time_limit", float(max(time_limit_s, 0.01)))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     h.setOptionValue("threads", int(max(1, min(threads, 2))))
