@@ -84,6 +84,21 @@ def test_not_an_object_and_not_json(tmp_path: Path) -> None:
         load_instance(tmp_path / "missing.json")
 
 
+def test_wrong_types() -> None:
+    data = _data()
+    data["nodes"][0] = 1.5
+    assert _error(data) == "nodes[0]: must be a string or an integer"
+    data = _data()
+    data["commodities"][0]["demand"] = True
+    assert _error(data) == "commodities[0].demand: must be a number, not true/false"
+    data = _data()
+    data["arcs"][0]["variable_cost"] = "cheap"
+    assert _error(data).startswith("arcs[0].variable_cost: Input should be a valid number")
+    data = _data()
+    del data["nodes"]
+    assert _error(data) == "nodes: Field required"
+
+
 def test_infinite_numbers_rejected() -> None:
     data = _data()
     data["arcs"][0]["capacity"] = float("inf")

@@ -20,10 +20,10 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
-    StrictInt,
-    StrictStr,
+    PlainValidator,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -34,7 +34,20 @@ from smartlogistics.errors import InvalidInputError, from_validation_error
 
 __all__ = ["Commodity", "DesignArc", "DesignInstance", "NodeId", "load_instance"]
 
-NodeId = StrictStr | StrictInt
+
+def _node_id(value: object) -> str | int:
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise ValueError("must be a string or an integer")
+
+
+def _no_bool(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    return value
+
+
+NodeId = Annotated[str | int, PlainValidator(_node_id)]
 """A node id as written in the file: a string or an integer (Canad files number nodes)."""
 
 
@@ -69,8 +82,8 @@ def _non_negative(value: float) -> float:
     return value
 
 
-Positive = Annotated[float, AfterValidator(_positive)]
-NonNegative = Annotated[float, AfterValidator(_non_negative)]
+Positive = Annotated[float, BeforeValidator(_no_bool), AfterValidator(_positive)]
+NonNegative = Annotated[float, BeforeValidator(_no_bool), AfterValidator(_non_negative)]
 
 
 class _Frozen(BaseModel):
