@@ -3,19 +3,20 @@
 :class:`HighsModel` holds one HiGHS instance with a model passed in bulk (column-wise
 arrays through ``passModel``, no per-variable Python calls) and exposes the few in-place
 changes the methods need: costs, bounds, integrality, extra rows, a start solution. HiGHS
-keeps its basis across such changes, so LP re-solves are warm-started.
+keeps its basis across such changes, so LP re-solves are warm-started. Instances come from
+the platform's :func:`smartlogistics._highs.new_highs`, which keeps HiGHS's licence banner
+off stdout (it would corrupt ``--json`` output).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
 from typing import Literal
 
 import highspy
 import numpy as np
 
+from smartlogistics._highs import new_highs, solver_threads
 from smartlogistics.design._model import FloatArray, IntArray, LpData
 
 __all__ = ["HighsModel", "RunResult", "threads"]
@@ -23,33 +24,9 @@ __all__ = ["HighsModel", "RunResult", "threads"]
 Outcome = Literal["optimal", "infeasible", "limit", "error"]
 
 
-_BANNER_SHOWN = False
-
-
-def _new_highs() -> highspy.Highs:
-    """Create a HiGHS instance, muting stdout while the process's first one is built.
-
-    HiGHS prints a licence banner on C-level stdout when the first instance is built,
-    before any option can switch output off; it would corrupt ``--json`` output.
-    """
-    global _BANNER_SHOWN
-    if _BANNER_SHOWN:
-        return highspy.Highs()  # type: ignore[no-untyped-call]
-    _BANNER_SHOWN = True
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w", encoding="utf-8") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            return highspy.Highs()  # type: ignore[no-untyped-call]
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 def threads() -> int:
     """HiGHS threads: at most 2 (the benchmark machines have 2 cores)."""
-    return max(1, min(2, os.cpu_count() or 1))
+    return solver_threads()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +56,7 @@ class HighsModel:
     """A HiGHS instance holding one model, with quiet output and a fixed seed."""
 
     def __init__(self, lp: LpData, *, seed: int = 0) -> None:
-        self._h = _new_highs()
+        self._h = new_highs()  # output off, licence banner kept off stdout
         h = self._h
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", threads())

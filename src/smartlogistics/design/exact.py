@@ -15,7 +15,6 @@ import time
 
 import numpy as np
 
-from smartlogistics.design._highs import HighsModel
 from smartlogistics.design._model import ArcModel, FloatArray, build_arc_model, design_lp
 from smartlogistics.design.instance import DesignInstance
 from smartlogistics.design.solution import DesignSolution, Status, make_solution
@@ -52,6 +51,8 @@ def solve_exact(
     seed
         HiGHS's random seed.
     """
+    from smartlogistics.design._highs import HighsModel  # HiGHS loads only when solving
+
     started = time.perf_counter()
     m = build_arc_model(instance, prune=prune)
     if not float(m.demand.sum()) > 0:

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from smartlogistics.design._highs import HighsModel
 from smartlogistics.design._model import (
     ArcModel,
     FloatArray,
@@ -47,6 +47,9 @@ from smartlogistics.design._model import (
 from smartlogistics.design.exact import pair_flows
 from smartlogistics.design.instance import DesignInstance
 from smartlogistics.design.solution import DesignSolution, make_solution
+
+if TYPE_CHECKING:
+    from smartlogistics.design._highs import HighsModel
 
 __all__ = ["solve_matheuristic"]
 
@@ -91,6 +94,8 @@ def _slope_scaling(
     m: ArcModel, inc: _Incumbent, deadline: float, seed: int
 ) -> tuple[str, float | None]:
     """Phase 1; returns ``("ok"|"infeasible"|"timeout", weak LP bound or None)``."""
+    from smartlogistics.design._highs import HighsModel
+
     lp = HighsModel(flow_lp(m), seed=seed)
     cols = np.arange(m.n_pairs, dtype=np.int64)
     rho = m.cost + m.fixed / m.capacity
@@ -208,6 +213,8 @@ def solve_matheuristic(
     seed
         Seeds the neighbourhood choice and HiGHS.
     """
+    from smartlogistics.design._highs import HighsModel  # HiGHS loads only when solving
+
     started = time.perf_counter()
     deadline = started + time_limit
     m = build_arc_model(instance, prune=True)
