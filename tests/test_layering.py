@@ -98,6 +98,6 @@ def test_network_and_emissions_do_not_pull_the_cli() -> None:
     assert not loaded & {"typer", "rich", "sqlalchemy", "fastapi", "highspy"}
 
 
-def test_planner_loads_highs_only_when_solving() -> None:
-    loaded = _modules_after("import smartlogistics.planner")
+def test_planner_and_design_load_highs_only_when_solving() -> None:
+    loaded = _modules_after("import smartlogistics.planner, smartlogistics.design")
     assert not loaded & {"typer", "rich", "sqlalchemy", "fastapi", "highspy"}
