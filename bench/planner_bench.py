@@ -1,7 +1,8 @@
 """Planner benchmark: plan 1,000 / 5,000 / 20,000 orders of a generated Amsterdam week.
 
-Run from the project root: ``.venv/bin/python bench/planner_bench.py`` (all sizes, each in
-its own process so that the peak memory is per size), or ``--n 5000`` for one size.
+Run from the project root: ``.venv/bin/python bench/planner_bench.py`` (all sizes and both
+lateness policies, each in its own process so that the peak memory is per run), or
+``--n 5000 --policy soft`` for one.
 Prints wall time split into candidates / MIP / baselines / output (the plan's JSON
 serialised to text included), peak RSS, solver status and gap, and cost, CO2e and on-time
 share of the MIP plan against greedy and road-only, with the issue's targets.
@@ -24,7 +25,10 @@ START = date(2026, 3, 2)  # a Monday
 TIME_LIMIT_S = 45.0
 
 
-def run_one(n: int, time_limit_s: float) -> dict[str, Any]:
+POLICIES = ("hard_when_feasible", "soft")
+
+
+def run_one(n: int, time_limit_s: float, policy: str) -> dict[str, Any]:
     from smartlogistics.network import load_region
     from smartlogistics.planner.generator import generate_orders
     from smartlogistics.planner.solve import plan_orders
@@ -32,7 +36,7 @@ def run_one(n: int, time_limit_s: float) -> dict[str, Any]:
     region = load_region("amsterdam")
     orders = generate_orders(region, n, seed=SEED, start=START, days=7)
     t0 = time.perf_counter()
-    plan = plan_orders(region, orders, time_limit_s=time_limit_s, seed=SEED)
+    plan = plan_orders(region, orders, time_limit_s=time_limit_s, seed=SEED, lateness_policy=policy)
     t1 = time.perf_counter()
     text = json.dumps(plan.to_json())
     t2 = time.perf_counter()
@@ -53,6 +57,7 @@ def run_one(n: int, time_limit_s: float) -> dict[str, Any]:
     used = sum(1 for d in plan.departures if d.load_teu > 0)
     return {
         "n": n,
+        "policy": policy,
         "wall_s": t2 - t0,
         "timings_s": timings,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
@@ -80,7 +85,7 @@ def report(r: dict[str, Any]) -> None:
     t = r["timings_s"]
     mip, gr, rd = r["mip"], r["greedy"], r["road_only"]
     gap = "n/a" if r["gap"] is None else f"{r['gap'] * 100:.2f}%"
-    print(f"\n== {r['n']:,} orders (seed {SEED}, week of {START}) ==")
+    print(f"\n== {r['n']:,} orders, {r['policy']} (seed {SEED}, week of {START}) ==")
     print(
         f"wall {r['wall_s']:.1f} s = candidates {t['candidates']:.1f} + MIP {t['mip']:.1f}"
         f" + baselines {t['baselines']:.2f} + output {t['output']:.1f}"
@@ -114,10 +119,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, help="one size only, in this process")
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT_S)
+    parser.add_argument("--policy", choices=POLICIES, default=POLICIES[0])
     parser.add_argument("--json", action="store_true", help="print the raw result as JSON")
     args = parser.parse_args()
     if args.n is not None:
-        result = run_one(args.n, args.time_limit)
+        result = run_one(args.n, args.time_limit, args.policy)
         if args.json:
             print(json.dumps(result))
         else:
@@ -125,21 +131,24 @@ def main() -> None:
         return
     print(f"planner benchmark, MIP time limit {args.time_limit:g} s, HiGHS threads <= 2")
     for n in SIZES:
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--n",
-                str(n),
-                "--json",
-                "--time-limit",
-                str(args.time_limit),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        report(json.loads(out.stdout.strip().splitlines()[-1]))
+        for policy in POLICIES:
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--n",
+                    str(n),
+                    "--policy",
+                    policy,
+                    "--json",
+                    "--time-limit",
+                    str(args.time_limit),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            report(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 if __name__ == "__main__":

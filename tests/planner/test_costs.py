@@ -37,7 +37,9 @@ def test_every_number_has_a_source() -> None:
     assert m.provenance["truck.min_drayage_20ft_eur"].startswith("fazi2020")
     assert m.provenance["buffer_h.barge"].startswith("qu2019")
     assert m.provenance["truck.eur_per_km"].startswith("assumption:")
-    assert len(m.provenance) == 6 + 5 + 5 + 4  # truck, buffers, lateness, scalars
+    assert len(m.provenance) == 6 + 5 + 5 + 4 + 1  # truck, buffers, lateness, scalars, policy
+    assert m.lateness_policy == "hard_when_feasible"
+    assert m.provenance["lateness_policy"].startswith("assumption:")
 
 
 def test_truck_tariff() -> None:

@@ -211,14 +211,53 @@ def test_release_after_the_cut_off_misses_the_departure(region: Region) -> None:
 
 
 def test_lateness_is_exact(region: Region) -> None:
-    p = plan(region, [order("x", due=MON + timedelta(hours=18))])
+    p = plan(region, [order("x", due=MON + timedelta(hours=18))], lateness_policy="soft")
     o = p.orders[0]
+    assert p.parameters.lateness_policy == "soft"
     assert o.main_mode == "barge"  # 3 h late at EUR 10/h still beats the truck
     assert o.late_hours == pytest.approx(3.0)
     assert o.lateness_penalty_eur == pytest.approx(30.0)
     assert o.objective_eur == pytest.approx(barge_objective(10) + 30)
     assert p.totals.on_time_share == 0.0
     assert p.baselines["road_only"].totals.on_time_share == 1.0
+
+
+def test_due_dates_are_promises_by_default(region: Region) -> None:
+    # the same order: its truck (2 h) is on time, so the 3 h late barge is no candidate
+    p = plan(region, [order("x", due=MON + timedelta(hours=18))])
+    o = p.orders[0]
+    assert p.parameters.lateness_policy == "hard_when_feasible"
+    assert o.main_mode == "road" and o.late_hours == 0
+    assert o.objective_eur == pytest.approx(truck_objective(120, 10))
+    assert p.totals.on_time_share == 1.0 == p.baselines["road_only"].totals.on_time_share
+    assert p.baselines["greedy"].totals.on_time_share == 1.0  # greedy: same candidates
+
+
+def test_late_only_when_no_chain_is_on_time(region: Region) -> None:
+    # road forbidden: the barge is the only chain and 3 h late, so it is planned late
+    x = order("x", due=MON + timedelta(hours=18), forbidden_modes=("road",))
+    o = plan(region, [x]).orders[0]
+    assert o.main_mode == "barge" and o.late_hours == pytest.approx(3.0)
+    assert o.lateness_penalty_eur == pytest.approx(30.0)
+
+
+def test_late_fallback_when_the_on_time_departure_is_full(region: Region) -> None:
+    # road forbidden, due Monday 22:00: S1 (2 TEU) is on time; three orders, the third
+    # cannot be on time and nothing else is catchable: unplannable, never planned late
+    # in place of an on-time one
+    orders = [
+        order(f"r{i}", due=MON + timedelta(hours=22), forbidden_modes=("road",)) for i in range(3)
+    ]
+    p = plan(region, orders)
+    assert sorted(o.status for o in p.orders) == ["planned", "planned", "unplannable"]
+    assert all(o.late_hours == 0 for o in p.orders)
+
+
+def test_unknown_lateness_policy(region: Region) -> None:
+    with pytest.raises(InvalidInputError) as err:
+        plan(region, [order("a")], lateness_policy="strict")
+    assert err.value.field == "lateness_policy"
+    assert err.value.problem == "expected one of hard_when_feasible, soft, not 'strict'"
 
 
 def test_beyond_the_lateness_cap_is_unplannable(region: Region) -> None:
@@ -326,6 +365,36 @@ def test_generated_week_guarantees(amsterdam_plan: Plan) -> None:
         assert d.load_teu <= d.capacity_teu + 1e-6
         assert d.load_tonnes <= d.capacity_tonnes + 1e-6
         assert d.load_reefer_teu <= d.reefer_capacity_teu + 1e-6
+
+
+def test_hard_policy_never_less_punctual_than_road_only(amsterdam_plan: Plan) -> None:
+    p = amsterdam_plan
+    assert p.parameters.lateness_policy == "hard_when_feasible"
+    road = p.baselines["road_only"].totals
+    assert p.totals.on_time_share >= road.on_time_share
+    # order by order: whoever's direct truck is on time is on time in the plan
+    inputs = {o.id: o for o in p.input_orders}
+    region = load_region("amsterdam")
+    for o in p.orders:
+        src = inputs[o.id]
+        if Mode.ROAD in src.forbidden_modes:
+            continue
+        drive = region.route(src.origin, src.destination, Mode.ROAD).travel_time_h
+        if src.release + timedelta(hours=drive) <= src.due:
+            assert o.status == "planned" and o.late_hours == 0, o.id
+
+
+def test_soft_policy_may_be_less_punctual() -> None:
+    from smartlogistics.planner.generator import generate_orders
+
+    region = load_region("amsterdam")
+    orders = generate_orders(region, 300, seed=7, start=MON)
+    soft = plan_orders(
+        region, orders, co2_price_eur_per_tonne=100.0, time_limit_s=20, lateness_policy="soft"
+    )
+    hard = plan_orders(region, orders, co2_price_eur_per_tonne=100.0, time_limit_s=20)
+    assert soft.totals.objective_eur <= hard.totals.objective_eur * (1 + 0.005) + 1e-6
+    assert hard.totals.on_time_share >= soft.totals.on_time_share
 
 
 def test_generated_week_legs_are_consistent(amsterdam_plan: Plan) -> None:

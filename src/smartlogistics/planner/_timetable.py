@@ -61,6 +61,9 @@ class ServiceTable:
         Global index of this service's first dated departure.
     seg_base
         Global id of the first segment of this service's first departure.
+    indices
+        Index of each start among the service's nominal departures in the horizon (the
+        ``departure_index`` of plans); ``arange`` unless replanning moved departures out.
     """
 
     service: Service
@@ -71,6 +74,7 @@ class ServiceTable:
     starts_h: FloatArray
     first_departure: int
     seg_base: int
+    indices: IntArray
 
     @property
     def n_segments(self) -> int:
@@ -160,6 +164,7 @@ def build_timetable(
             starts_h=starts,
             first_departure=first,
             seg_base=seg_base,
+            indices=np.arange(len(starts), dtype=np.int64),
         )
         tables.append(table)
         first += len(starts)

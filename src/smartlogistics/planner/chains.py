@@ -52,14 +52,18 @@ from smartlogistics.planner.order import CargoClass, Order
 __all__ = [
     "MODES",
     "CandidateSet",
+    "Closure",
     "HubSpec",
     "LegSpec",
     "OrderArrays",
+    "RoadDelays",
     "Template",
     "TemplateKind",
+    "TruckSlowdown",
     "build_templates",
     "generate_candidates",
     "mode_mask",
+    "promise_penalty",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -196,7 +200,13 @@ class Template:
 
 @dataclass(frozen=True, eq=False)
 class OrderArrays:
-    """The orders as columns (hours since the timetable's ``t0``)."""
+    """The orders as columns (hours since the timetable's ``t0``).
+
+    ``not_before_h`` and the ``truck_extra_*`` columns serve replanning: nothing may
+    leave before "now", and an order waiting at a terminal mid-chain pays that terminal's
+    handling (cost, hours, emissions) when it continues by a direct truck. They are
+    ``-inf`` and zeros for a fresh plan.
+    """
 
     orders: tuple[Order, ...]
     release_h: FloatArray
@@ -212,10 +222,28 @@ class OrderArrays:
     truck_min: FloatArray
     forbid: IntArray
     prefer: IntArray
+    not_before_h: FloatArray
+    truck_extra_eur: FloatArray
+    truck_extra_h: FloatArray
+    truck_extra_wtw: FloatArray
+    truck_extra_ttw: FloatArray
 
     @classmethod
-    def build(cls, orders: Sequence[Order], timetable: Timetable, costs: CostModel) -> OrderArrays:
-        """Columns of ``orders`` for ``timetable`` and ``costs``."""
+    def build(
+        cls,
+        orders: Sequence[Order],
+        timetable: Timetable,
+        costs: CostModel,
+        *,
+        not_before_h: FloatArray | None = None,
+        truck_extra: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = None,
+    ) -> OrderArrays:
+        """Columns of ``orders`` for ``timetable`` and ``costs``.
+
+        ``truck_extra`` is (EUR, hours, WTW kg, TTW kg) per order, see the class doc.
+        """
+        n = len(orders)
+        extra = truck_extra if truck_extra is not None else tuple(np.zeros(n) for _ in range(4))
         t0 = timetable.t0.timestamp()
         tariff = costs.truck
 
@@ -242,6 +270,11 @@ class OrderArrays:
             truck_min=col([tariff.minimum_eur(o.teu) for o in orders]),
             forbid=np.array([mode_mask(o.forbidden_modes) for o in orders], dtype=np.int64),
             prefer=np.array([mode_mask(o.preferred_modes) for o in orders], dtype=np.int64),
+            not_before_h=not_before_h if not_before_h is not None else np.full(n, -np.inf),
+            truck_extra_eur=extra[0],
+            truck_extra_h=extra[1],
+            truck_extra_wtw=extra[2],
+            truck_extra_ttw=extra[3],
         )
 
     def __len__(self) -> int:
@@ -669,6 +702,16 @@ class _TemplateColumns:
         self.s2 = icol(lambda t: t.rides[1][0] if len(t.rides) > 1 else -1)
         self.i2 = icol(lambda t: t.rides[1][1] if len(t.rides) > 1 else 0)
         self.j2 = icol(lambda t: t.rides[1][2] if len(t.rides) > 1 else 0)
+        self.alight_h = col(lambda t: t.alight_h)
+        # terminals called at: boarding, transfer, alighting (codes; -1 where none)
+        self.loc_code: dict[str, int] = {}
+        for t in templates:
+            for h in t.hubs:
+                self.loc_code.setdefault(h.location, len(self.loc_code))
+        code = self.loc_code
+        self.board_loc = icol(lambda t: code[t.hubs[0].location] if t.hubs else -1)
+        self.mid_loc = icol(lambda t: code[t.hubs[1].location] if len(t.hubs) == 3 else -1)
+        self.alight_loc = icol(lambda t: code[t.hubs[-1].location] if t.hubs else -1)
 
 
 _KIND_CODE = {TemplateKind.TRUCK: 0, TemplateKind.SERVICE: 1, TemplateKind.TRANSFER: 2}
@@ -717,12 +760,94 @@ def _spread(start: IntArray, width: IntArray) -> IntArray:
     return np.repeat(start - offsets, width) + np.arange(total, dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class TruckSlowdown:
+    """Slower trucking on some road links in a time window (replanning).
+
+    A truck leg that *starts* in ``[start_h, end_h)`` spends ``factor`` times the normal
+    time on every affected link of its road route.
+
+    Attributes
+    ----------
+    links
+        Directed road links ``(from, to)`` affected; ``None`` for every road link.
+    factor
+        Multiplier of the travel time (> 1).
+    start_h, end_h
+        The window, hours since the timetable's ``t0``.
+    """
+
+    links: frozenset[tuple[str, str]] | None
+    factor: float
+    start_h: float
+    end_h: float
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A terminal where nothing boards or alights in ``[start_h, end_h)`` (replanning)."""
+
+    location: str
+    start_h: float
+    end_h: float
+
+
+class RoadDelays:
+    """Extra driving hours of truck legs under :class:`TruckSlowdown` windows."""
+
+    def __init__(self, region: Region, slowdowns: Sequence[TruckSlowdown]) -> None:
+        self.region = region
+        self.slowdowns = tuple(slowdowns)
+        self._affected: dict[tuple[str, str], tuple[float, ...]] = {}
+
+    def affected_h(self, a: str, b: str) -> tuple[float, ...]:
+        """Return the normal hours on affected links of the road route ``a -> b``, per slowdown."""
+        key = (a, b)
+        found = self._affected.get(key)
+        if found is None:
+            if a == b or not self.slowdowns:
+                found = tuple(0.0 for _ in self.slowdowns)
+            else:
+                try:
+                    links = self.region.route(a, b, Mode.ROAD).links
+                except NoRouteError:
+                    links = ()
+                found = tuple(
+                    sum(
+                        x.travel_time_h
+                        for x in links
+                        if sd.links is None or (x.origin, x.destination) in sd.links
+                    )
+                    for sd in self.slowdowns
+                )
+            self._affected[key] = found
+        return found
+
+    def extra(self, affected: FloatArray, start_h: FloatArray) -> FloatArray:
+        """Extra hours of legs with ``affected`` (n, slowdowns) hours starting at ``start_h``."""
+        out = np.zeros(len(start_h))
+        for w, sd in enumerate(self.slowdowns):
+            inside = (start_h >= sd.start_h) & (start_h < sd.end_h)
+            out += np.where(inside, (sd.factor - 1.0) * affected[:, w], 0.0)
+        return out
+
+    def leg_extra(self, a: str, b: str, start_h: float) -> float:
+        """Extra hours of one truck leg ``a -> b`` starting at ``start_h``."""
+        aff = np.array([self.affected_h(a, b)], dtype=np.float64).reshape(1, -1)
+        return float(self.extra(aff, np.array([start_h]))[0])
+
+
 def generate_candidates(
     orders: OrderArrays,
     builder: TemplateBuilder,
     costs: CostModel,
     co2_price_eur_per_tonne: float,
     candidates_per_template: int = 2,
+    *,
+    lateness_policy: str | None = None,
+    keep_slack: FloatArray | None = None,
+    closures: Sequence[Closure] = (),
+    road_delays: RoadDelays | None = None,
 ) -> CandidateSet:
     """Date every template for every order and keep the non-dominated candidates.
 
@@ -740,12 +865,23 @@ def generate_candidates(
         EUR per tonne CO2e (WTW) in the objective.
     candidates_per_template
         How many consecutive catchable departures per template and order (``K``).
+    lateness_policy
+        ``"hard_when_feasible"`` or ``"soft"``; default the cost model's.
+    keep_slack
+        Per order, EUR added to the truck's objective in the dominance test (replanning:
+        the change penalty a move to the truck would pay), default 0.
+    closures
+        Terminals closed for boarding and alighting in a window (replanning).
+    road_delays
+        Slower truck legs in windows (replanning).
 
     Returns
     -------
     CandidateSet
         Sorted by order, then objective (the truck first among equals).
     """
+    policy = lateness_policy if lateness_policy is not None else costs.lateness_policy
+    hard = policy == "hard_when_feasible"
     tc = _TemplateColumns(builder.templates)
     sc = _ServiceColumns(builder.timetable)
     tariff = costs.truck
@@ -790,27 +926,38 @@ def generate_candidates(
     money += np.where(tc.has_end[pt], ntr * np.maximum(tmin, fixed + per_km * tc.end_km[pt]), 0.0)
     is_truck = tc.kind[pt] == 0
     money = np.where(is_truck, ntr * np.maximum(tmin, fixed + per_km * tc.truck_km[pt]), money)
+    # a direct truck from a terminal the order waits at pays that terminal's handling
+    money += np.where(is_truck, orders.truck_extra_eur[po], 0.0)
+    wtw += np.where(is_truck, orders.truck_extra_wtw[po], 0.0)
+    ttw += np.where(is_truck, orders.truck_extra_ttw[po], 0.0)
     static = money + co2 * wtw - bonus
     rel, due, rate = orders.release_h[po], orders.due_h[po], orders.late_rate[po]
+    go = np.maximum(rel, orders.not_before_h[po])  # trucks leave at release, not before now
+    aff = _affected_columns(builder, road_delays)
 
-    # trucks first: their objective is the dominance threshold of the order
+    # trucks
     tr = np.nonzero(is_truck)[0]
-    tr_arr = rel[tr] + tc.truck_h[pt[tr]]
+    tr_start = go[tr] + orders.truck_extra_h[po[tr]]
+    tr_arr = tr_start + tc.truck_h[pt[tr]]
+    if road_delays is not None:
+        tr_arr += road_delays.extra(aff["direct"][pt[tr]], tr_start)
     tr_late = np.maximum(0.0, tr_arr - due[tr])
     caught[po[tr]] = True
-    tr = tr[tr_late <= cap]
-    tr_arr = rel[tr] + tc.truck_h[pt[tr]]
-    tr_late = np.maximum(0.0, tr_arr - due[tr])
-    tr_obj = static[tr] + rate[tr] * tr_late
-    truck_obj = np.full(n_orders, np.inf)
-    truck_obj[po[tr]] = tr_obj
+    keep_tr = tr_late <= cap
+    tr, tr_arr, tr_late = tr[keep_tr], tr_arr[keep_tr], tr_late[keep_tr]
 
     sv = np.nonzero(~is_truck)[0]
     s1, i1, j1 = tc.s1[pt[sv]], tc.i1[pt[sv]], tc.j1[pt[sv]]
     s2, i2, j2 = tc.s2[pt[sv]], tc.i2[pt[sv]], tc.j2[pt[sv]]
     transfer = tc.kind[pt[sv]] == 2
     s2c = np.where(transfer, s2, 0)
-    k0, _ = sc.first_after(s1, rel[sv] + tc.lead1[pt[sv]] - sc.dep[s1, i1])
+    pre_go = np.where(tc.has_pre[pt[sv]], go[sv], rel[sv])
+    ready = pre_go + tc.lead1[pt[sv]]
+    if road_delays is not None:
+        ready += road_delays.extra(aff["pre"][pt[sv]], pre_go)
+    # board a departure that leaves at or after the order is ready, and not before now
+    ready = np.maximum(ready, orders.not_before_h[po[sv]])
+    k0, _ = sc.first_after(s1, ready - sc.dep[s1, i1])
     picks: list[tuple[IntArray, IntArray, IntArray, FloatArray, FloatArray]] = []
     for r in range(candidates_per_template):
         k1 = k0 + r
@@ -821,11 +968,26 @@ def generate_candidates(
         k2, ok2 = sc.first_after(s2c, at_k + tc.lead2[pt[sv]] - sc.dep[s2c, i2])
         valid &= ok2 | ~transfer
         g2 = np.minimum(k2 + sc.lo[s2c], sc.lo[s2c + 1] - 1)
-        arrival = np.where(transfer, sc.starts[g2] + sc.arr[s2c, j2], at_k) + tc.tail[pt[sv]]
+        last_at = np.where(transfer, sc.starts[g2] + sc.arr[s2c, j2], at_k)
+        arrival = last_at + tc.tail[pt[sv]]
+        if road_delays is not None:
+            arrival += road_delays.extra(aff["end"][pt[sv]], last_at + tc.alight_h[pt[sv]])
+        for cl in closures:
+            code = tc.loc_code.get(cl.location, -1)
+
+            def shut(loc: IntArray, t: FloatArray, cl: Closure = cl, code: int = code) -> BoolArray:
+                out: BoolArray = (loc == code) & (t >= cl.start_h) & (t < cl.end_h)
+                return out
+
+            board_t = start1 + sc.dep[s1, i1]
+            bad = shut(tc.board_loc[pt[sv]], board_t)
+            bad |= shut(tc.mid_loc[pt[sv]], at_k) & transfer
+            bad |= shut(tc.mid_loc[pt[sv]], sc.starts[g2] + sc.dep[s2c, i2]) & transfer
+            bad |= shut(tc.alight_loc[pt[sv]], last_at)
+            valid &= ~bad
         caught[po[sv[valid]]] = True
         late = np.maximum(0.0, arrival - due[sv])
-        obj = static[sv] + rate[sv] * late
-        keep = valid & (late <= cap) & (obj < truck_obj[po[sv]])
+        keep = valid & (late <= cap)
         picks.append(
             (sv[keep], k1[keep], np.where(transfer[keep], k2[keep], -1), arrival[keep], late[keep])
         )
@@ -837,6 +999,19 @@ def generate_candidates(
     c_order, c_tpl = po[c_pair], pt[c_pair]
     c_obj = static[c_pair] + rate[c_pair] * c_late
     c_truck = tc.kind[c_tpl] == 0
+    # due dates as promises: late candidates of an order with an on-time one are fallbacks
+    if hard:
+        on_time = c_late <= _LATE_EPS
+        has_on_time = np.zeros(n_orders, dtype=np.bool_)
+        has_on_time[c_order[on_time]] = True
+        c_obj = c_obj + np.where(~on_time & has_on_time[c_order], promise_penalty(costs), 0.0)
+    # dominance: the truck is uncapacitated, a candidate not cheaper than it never wins
+    truck_obj = np.full(n_orders, np.inf)
+    truck_obj[c_order[c_truck]] = c_obj[c_truck]
+    slack = keep_slack if keep_slack is not None else np.zeros(n_orders)
+    keep = c_truck | (c_obj < truck_obj[c_order] + slack[c_order])
+    c_pair, c_k1, c_k2, c_arr, c_late = (a[keep] for a in (c_pair, c_k1, c_k2, c_arr, c_late))
+    c_order, c_tpl, c_obj, c_truck = c_order[keep], c_tpl[keep], c_obj[keep], c_truck[keep]
     perm = np.lexsort((~c_truck, c_obj, c_order))
     c_pair, c_k1, c_k2, c_arr, c_late = (a[perm] for a in (c_pair, c_k1, c_k2, c_arr, c_late))
     c_order, c_tpl, c_obj, c_truck = c_order[perm], c_tpl[perm], c_obj[perm], c_truck[perm]
@@ -896,6 +1071,38 @@ def generate_candidates(
         first=first,
         reasons=reasons,
     )
+
+
+_LATE_EPS = 1e-9
+
+
+def promise_penalty(costs: CostModel) -> float:
+    """Objective added to a late fallback of an order that has an on-time candidate.
+
+    Half the unserved penalty: far above any real cost difference between two chains of one
+    order, and below leaving an order without a truck option unserved.
+    """
+    return costs.unserved_penalty_eur / 2.0
+
+
+def _affected_columns(builder: TemplateBuilder, delays: RoadDelays | None) -> dict[str, FloatArray]:
+    """Per template and slowdown: normal hours of its truck legs on slowed links."""
+    if delays is None:
+        return {}
+    n_sd = len(delays.slowdowns)
+    out = {k: np.zeros((len(builder.templates), n_sd)) for k in ("direct", "pre", "end")}
+    for t in builder.templates:
+        for leg in t.legs:
+            if leg.ride >= 0:
+                continue
+            if t.kind is TemplateKind.TRUCK:
+                which = "direct"
+            elif leg.origin == t.origin and t.has_pre:
+                which = "pre"
+            else:
+                which = "end"
+            out[which][t.index] = delays.affected_h(leg.origin, leg.destination)
+    return out
 
 
 def _reason(order: Order, compatible: bool, caught: bool, costs: CostModel) -> str:

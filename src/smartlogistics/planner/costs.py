@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, model_validator
@@ -30,7 +30,11 @@ from smartlogistics.planner.order import CargoClass
 from smartlogistics.provenance import Source, check_source
 from smartlogistics.values import ValueObject, parse_model
 
-__all__ = ["CostModel", "TruckTariff", "load_cost_model"]
+__all__ = ["LATENESS_POLICIES", "CostModel", "LatenessPolicy", "TruckTariff", "load_cost_model"]
+
+LatenessPolicy = Literal["hard_when_feasible", "soft"]
+"""How due dates bind: ``hard_when_feasible`` (a promise) or ``soft`` (penalties only)."""
+LATENESS_POLICIES: tuple[str, ...] = ("hard_when_feasible", "soft")
 
 _Positive = Annotated[float, Field(gt=0)]
 _NonNegative = Annotated[float, Field(ge=0)]
@@ -99,6 +103,13 @@ class CostModel(ValueObject):
     unserved_penalty_eur
         Objective of leaving an order without a chain in the MIP; only orders without a
         truck option can end there (e.g. when every departure they could use is full).
+    lateness_policy
+        ``"hard_when_feasible"`` (default): due dates are promises. An order that has an
+        on-time candidate may not be planned late; its late candidates are dropped where
+        the truck is on time, and otherwise kept only as a fallback priced at half the
+        unserved penalty (used when capacity leaves no on-time chain). An order without
+        any on-time candidate is planned at the least lateness cost, penalties as below.
+        ``"soft"``: lateness only costs its penalty (``lateness_eur_per_h``).
     sources
         Citations by id.
     provenance
@@ -113,6 +124,7 @@ class CostModel(ValueObject):
     preferred_mode_bonus_eur: _NonNegative
     change_penalty_eur: _NonNegative
     unserved_penalty_eur: _Positive
+    lateness_policy: LatenessPolicy = "hard_when_feasible"
     sources: Mapping[str, Source] = Field(default_factory=dict)
     provenance: Mapping[str, str] = Field(default_factory=dict)
 
@@ -144,6 +156,7 @@ class CostModel(ValueObject):
             "preferred_mode_bonus_eur": self.preferred_mode_bonus_eur,
             "change_penalty_eur": self.change_penalty_eur,
             "unserved_penalty_eur": self.unserved_penalty_eur,
+            "lateness_policy": self.lateness_policy,
         }
 
 
@@ -174,7 +187,10 @@ def cost_model_from_mapping(data: object) -> CostModel:
     """
     if not isinstance(data, dict):
         raise InvalidInputError("file", "a cost file must be a mapping at the top level")
-    known = {"schema_version", "name", "sources", "truck", "buffer_h", "lateness_eur_per_h"}
+    known = {
+        "schema_version", "name", "sources", "truck", "buffer_h", "lateness_eur_per_h",
+        "lateness_policy",
+    }  # fmt: skip
     scalars_all = (
         "max_late_h",
         "preferred_mode_bonus_eur",
@@ -204,6 +220,8 @@ def cost_model_from_mapping(data: object) -> CostModel:
         if key not in data:
             raise InvalidInputError(key, "required")
         body[key] = _number(data[key], key, provenance)
+    if "lateness_policy" in data:
+        body["lateness_policy"] = _number(data["lateness_policy"], "lateness_policy", provenance)
     body["sources"] = sources
     body["provenance"] = provenance
     return parse_model(CostModel, body)

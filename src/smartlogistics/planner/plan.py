@@ -516,6 +516,7 @@ class PlanParameters:
     cost_model: str
     timezone: str
     seed: int | None = None
+    lateness_policy: str = "hard_when_feasible"
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON form."""
@@ -527,6 +528,7 @@ class PlanParameters:
             "cost_model": self.cost_model,
             "timezone": self.timezone,
             "seed": self.seed,
+            "lateness_policy": self.lateness_policy,
         }
 
     @classmethod

@@ -50,7 +50,7 @@ from smartlogistics.planner.chains import (
     build_templates,
     generate_candidates,
 )
-from smartlogistics.planner.costs import CostModel, load_cost_model
+from smartlogistics.planner.costs import LATENESS_POLICIES, CostModel, load_cost_model
 from smartlogistics.planner.order import Order
 from smartlogistics.planner.plan import (
     DepartureLoad,
@@ -114,6 +114,7 @@ def plan_orders(
     timezone: str = "Europe/Amsterdam",
     factors: FactorTable | None = None,
     seed: int | None = None,
+    lateness_policy: str | None = None,
 ) -> Plan:
     """Plan ``orders`` on ``region``'s trucks and services.
 
@@ -140,6 +141,9 @@ def plan_orders(
         Emissions factor table; default the packaged one.
     seed
         Recorded in the plan's parameters (e.g. the order generator's seed).
+    lateness_policy
+        ``"hard_when_feasible"`` (due dates are promises: late only when no on-time chain
+        exists) or ``"soft"`` (penalties only); default the cost model's.
 
     Returns
     -------
@@ -166,6 +170,13 @@ def plan_orders(
     if services is not None:
         region = dataclasses.replace(region, services=tuple(services))
     costs = cost_model if cost_model is not None else load_cost_model(region.name)
+    if lateness_policy is not None:
+        if lateness_policy not in LATENESS_POLICIES:
+            raise InvalidInputError(
+                "lateness_policy",
+                f"expected one of {', '.join(LATENESS_POLICIES)}, not {lateness_policy!r}",
+            )
+        costs = costs.model_copy(update={"lateness_policy": lateness_policy})
     co2 = (
         get_settings().co2_price_eur_per_tonne
         if co2_price_eur_per_tonne is None
@@ -182,6 +193,7 @@ def plan_orders(
         cost_model=costs.name,
         timezone=timezone,
         seed=seed,
+        lateness_policy=costs.lateness_policy,
     )
     anchor = min((o.release for o in orders), default=None)
     t0 = week_start(anchor, tz) if anchor is not None else week_start(datetime.now(tz), tz)
@@ -424,7 +436,7 @@ def _departure_loads(
             out.append(
                 DepartureLoad(
                     service_id=svc.id,
-                    index=k,
+                    index=int(t.indices[k]),
                     depart=timetable.at(float(t.starts_h[k] + t.dep_h[0])),
                     arrive=timetable.at(float(t.starts_h[k] + t.arr_h[-1])),
                     capacity_teu=svc.capacity_teu,
@@ -558,7 +570,7 @@ def _chain(
         price = svc.price_per_tonne_eur * tonnes if loose else svc.price_per_teu_eur * order.teu
         legs.append(
             PlannedLeg(
-                mode=svc.mode.value, service_id=svc.id, departure_index=k,
+                mode=svc.mode.value, service_id=svc.id, departure_index=int(table.indices[k]),
                 origin=leg.origin, destination=leg.destination, depart=at(depart),
                 arrive=at(arrive), teu=slots, tonnes=tonnes, distance_km=leg.km,
                 cost_eur=price, category=leg.category,
