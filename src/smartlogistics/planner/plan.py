@@ -539,7 +539,11 @@ class PlanParameters:
 
 @dataclass(frozen=True)
 class Plan:
-    """A synchromodal plan with its baselines and solver report (see the module doc)."""
+    """A synchromodal plan with its baselines and solver report (see the module doc).
+
+    ``applied_disruptions`` lists the disruption files (their JSON) that replanning has
+    applied to reach this plan, oldest first, so that a later replan keeps their effects.
+    """
 
     region: str
     parameters: PlanParameters
@@ -550,6 +554,7 @@ class Plan:
     baselines: Mapping[str, PolicyResult]
     solver: SolverReport
     schema_version: int = 1
+    applied_disruptions: tuple[Mapping[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.orders) != len(self.input_orders):
@@ -582,6 +587,7 @@ class Plan:
             "baselines": {k: v.to_json() for k, v in self.baselines.items()},
             "solver": self.solver.to_json(),
             "input_orders": [o.to_json() for o in self.input_orders],
+            "applied_disruptions": [dict(d) for d in self.applied_disruptions],
         }
 
     @classmethod
@@ -609,6 +615,7 @@ class Plan:
                 totals=Totals.from_json(data["totals"]),
                 baselines={k: PolicyResult.from_json(v) for k, v in data["baselines"].items()},
                 solver=SolverReport.from_json(data["solver"]),
+                applied_disruptions=tuple(data.get("applied_disruptions", ())),
             )
         except KeyError as exc:
             raise InvalidInputError(str(exc.args[0]), "missing in the plan file") from None

@@ -45,6 +45,7 @@ from smartlogistics.planner.chains import (
     MODES,
     CandidateSet,
     OrderArrays,
+    RoadDelays,
     Template,
     TemplateKind,
     build_templates,
@@ -511,8 +512,14 @@ def _chain(
     dep: IntArray,
     timetable: Timetable,
     costs: CostModel,
+    road: RoadDelays | None = None,
 ) -> tuple[tuple[PlannedLeg, ...], tuple[Handling, ...], datetime]:
-    """Return the legs, handlings and delivery time of ``tpl`` for order ``i`` on ``dep``."""
+    """Return the legs, handlings and delivery time of ``tpl`` for order ``i`` on ``dep``.
+
+    Trucks leave at release but not before ``arrays.not_before_h`` (replanning's "now"); a
+    direct truck waits ``truck_extra_h`` first (handling at the terminal the order waits
+    at, listed by the caller); ``road`` slows truck legs as in candidate generation.
+    """
     tariff = costs.truck
     tonnes = order.tonnes
     slots = float(arrays.slots[i])
@@ -521,6 +528,11 @@ def _chain(
     tmin = float(arrays.truck_min[i])
     at = timetable.at
     t = float(arrays.release_h[i])
+    go = max(t, float(arrays.not_before_h[i]))
+    if tpl.kind is TemplateKind.TRUCK:
+        t = go + float(arrays.truck_extra_h[i])
+    elif tpl.has_pre:
+        t = go
     legs: list[PlannedLeg] = []
     handling: list[Handling] = []
     hubs = list(tpl.hubs)
@@ -549,6 +561,8 @@ def _chain(
                 t = handle(t)  # alighting terminal before the end-haul
             cost = ntr * max(tmin, tariff.fixed_eur_per_trip + tariff.eur_per_km * leg.km)
             arrive = t + leg.hours
+            if road is not None:
+                arrive += road.leg_extra(leg.origin, leg.destination, t)
             legs.append(
                 PlannedLeg(
                     mode=Mode.ROAD.value, service_id=None, departure_index=None,
