@@ -394,3 +394,28 @@ def test_plan_solve_bad_orders_name_order_and_field(tmp_path: Path) -> None:
     missing = _cli("plan", "solve", "--orders", str(tmp_path / "none.json"))
     assert missing.returncode == 2
     assert "--orders" in missing.stderr
+
+
+def test_db_upgrade_and_current(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smartlogistics.config import get_settings
+
+    monkeypatch.setenv("SMARTLOGISTICS_DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'x.db'}")
+    get_settings.cache_clear()
+    try:
+        assert _json(capsys, "db", "current", "--json") == {
+            "current": None,
+            "head": "0001",
+            "up_to_date": False,
+        }
+        moved = _json(capsys, "db", "upgrade", "--json")
+        assert (moved["from"], moved["to"]) == (None, "0001")
+        assert _json(capsys, "db", "current", "--json")["up_to_date"] is True
+        monkeypatch.setenv("SMARTLOGISTICS_DATABASE_URL", "mysql://x@y/z")
+        get_settings.cache_clear()
+        assert _error(capsys, "db", "upgrade") == (
+            "error: database_url: unsupported database 'mysql'; use sqlite or postgresql"
+        )
+    finally:
+        get_settings.cache_clear()

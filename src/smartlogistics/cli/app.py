@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from smartlogistics import __version__
+from smartlogistics.cli.db import db_app
 from smartlogistics.cli.demo import demo
 from smartlogistics.cli.design import design_app
 from smartlogistics.cli.emissions import emissions_app
@@ -35,6 +36,7 @@ app.add_typer(region_app, name="region")
 app.add_typer(emissions_app, name="emissions")
 app.add_typer(plan_app, name="plan")
 app.add_typer(design_app, name="design")
+app.add_typer(db_app, name="db")
 app.command("demo")(demo)
 
 

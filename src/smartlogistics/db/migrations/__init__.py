@@ -1,0 +1,1 @@
+"""Alembic environment and migration scripts of the platform database."""
