@@ -419,3 +419,80 @@ def test_db_upgrade_and_current(
         )
     finally:
         get_settings.cache_clear()
+
+
+def test_plan_replan_after_a_cancelled_departure(tmp_path: Path) -> None:
+    plan_path = tmp_path / "plan.json"
+    solved = _cli(
+        "plan", "solve", "--orders", str(DATA / "planner" / "orders.json"), "--out", str(plan_path)
+    )
+    assert solved.returncode == 0, solved.stderr
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    used = next(d for d in plan["departures"] if d["load_teu"] > 0)
+    riders = [
+        o["id"]
+        for o in plan["orders"]
+        if any(
+            leg["service_id"] == used["service_id"]
+            and leg["depart"] >= used["depart"]
+            and leg["depart"] <= used["arrive"]
+            for leg in o["legs"]
+        )
+    ]
+    assert riders
+    first_release = min(o["release"] for o in plan["input_orders"])
+    disruption = tmp_path / "disruption.json"
+    disruption.write_text(
+        json.dumps(
+            {
+                "now": first_release,
+                "disruptions": [
+                    {
+                        "type": "departure_cancelled",
+                        "service_id": used["service_id"],
+                        "depart": used["depart"],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    new_plan = tmp_path / "new.json"
+    proc = _cli(
+        "plan",
+        "replan",
+        "--plan",
+        str(plan_path),
+        "--disruption",
+        str(disruption),
+        "--out",
+        str(new_plan),
+        "--json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["plan"] == json.loads(new_plan.read_text(encoding="utf-8"))
+    changed = {c["order_id"] for c in result["changes"]}
+    assert set(riders) <= changed
+    assert [o["id"] for o in result["plan"]["orders"]] == [o["id"] for o in plan["orders"]]
+    for order in result["plan"]["orders"]:
+        for leg in order["legs"]:
+            assert not (leg["service_id"] == used["service_id"] and leg["depart"] == used["depart"])
+
+
+def test_plan_replan_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "plan.json"
+    bad.write_text("{broken", encoding="utf-8")
+    proc = _cli(
+        "plan",
+        "replan",
+        "--plan",
+        str(bad),
+        "--disruption",
+        str(DATA / "planner" / "disruption_example.json"),
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: Invalid value for --plan: not valid JSON: line 1")
+    proc = _cli("plan", "replan", "--plan", str(bad), "--disruption", "x.json", "--now", "today")
+    assert proc.returncode == 2
+    assert "--now" in proc.stderr

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -149,10 +150,16 @@ def solve_command(
         raise typer.BadParameter(f"must be >= 0, got {co2_price:g}", param_hint="--co2-price")
     region = _region(region_name, services)
     orders = read_orders(_file(orders_file, "--orders"), region=region)
-    from smartlogistics.planner.solve import plan_orders
+    from smartlogistics.planner import plan_orders
 
     price = get_settings().co2_price_eur_per_tonne if co2_price is None else co2_price
-    plan = plan_orders(region, orders, co2_price_eur_per_tonne=price, time_limit_s=time_limit)
+    plan = plan_orders(
+        region,
+        orders,
+        services=region.services if services is not None else None,
+        co2_price_eur_per_tonne=price,
+        time_limit_s=time_limit,
+    )
     payload = plan.to_json()
     if out is not None:
         write_json(out, payload)
@@ -162,3 +169,78 @@ def solve_command(
         print_plan_summary(payload)
         if out is not None:
             console.print(f"plan written to {out}")
+
+
+@plan_app.command("replan")
+def replan_command(
+    plan_file: Annotated[Path, typer.Option("--plan", help="Plan JSON from 'plan solve'.")],
+    disruption_file: Annotated[
+        Path, typer.Option("--disruption", help="Disruption JSON (docs/planner.md).")
+    ],
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="Replanning moment, ISO 8601 with offset (default: file's)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the new plan JSON to this file.")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", help="MIP time limit, seconds.")
+    ] = 5.0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Apply disruptions to a plan at 'now' and re-optimise what has not started."""
+    if not time_limit > 0:
+        raise typer.BadParameter(
+            f"must be greater than 0, got {time_limit:g}", param_hint="--time-limit"
+        )
+    at = _moment(now, "--now") if now is not None else None
+    from smartlogistics.planner import Plan, load_disruptions, replan
+
+    plan = Plan.from_json(_read_json(_file(plan_file, "--plan"), "--plan"))
+    disruptions = load_disruptions(_file(disruption_file, "--disruption"))
+    result = replan(plan, disruptions, now=at, time_limit_s=time_limit)
+    if out is not None:
+        write_json(out, result.plan.to_json())
+    payload = result.to_json()
+    if as_json:
+        print_json(payload)
+        return
+    before, after = payload["totals"]["before"], payload["totals"]["after"]
+    table = Table(title=f"{len(result.changes)} orders changed ({result.affected} affected)")
+    for col in ("order", "change", "reason", "Δ cost €", "Δ CO2e kg"):
+        table.add_column(col)
+    for change in payload["changes"][:30]:
+        table.add_row(
+            change["order_id"],
+            change["kind"],
+            change["reason"],
+            f"{change.get('delta_cost_eur', 0):+,.0f}",
+            f"{change.get('delta_wtw_kg', 0):+,.0f}",
+        )
+    console.print(table)
+    console.print(
+        f"cost {before['cost_eur']:,.0f} → {after['cost_eur']:,.0f} €, on time "
+        f"{before['on_time_share']:.1%} → {after['on_time_share']:.1%}"
+    )
+    if out is not None:
+        console.print(f"new plan written to {out}")
+
+
+def _moment(text: str, option: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"not an ISO 8601 time: {text!r}", param_hint=option) from None
+    if moment.tzinfo is None:
+        raise typer.BadParameter(f"{text!r} needs a UTC offset", param_hint=option)
+    return moment
+
+
+def _read_json(path: Path, option: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise typer.BadParameter(
+            f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}", param_hint=option
+        ) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from smartlogistics.network.mode import Mode
 from smartlogistics.network.route import NoRouteError, Route
 from smartlogistics.network.service import Service
 from smartlogistics.network.terminal import Terminal
-from smartlogistics.provenance import Source, check_source
+from smartlogistics.provenance import Source, check_source, source_refs
 
 __all__ = ["Region", "RouteBy"]
 
@@ -221,6 +222,22 @@ class Region:
         """Whether ``location`` has a terminal serving ``mode``."""
         terminal = self.terminals.get(location)
         return terminal is not None and terminal.serves(mode)
+
+    def with_services(
+        self, services: Sequence[Service], sources: Mapping[str, Source] | None = None
+    ) -> Region:
+        """Return this region with another service plan (validated like the region).
+
+        ``sources`` adds the citations the new services refer to (entries with the same key
+        replace the region's), so a what-if plan keeps its provenance.
+        """
+        merged = {**self.sources, **(sources or {})}
+        return dataclasses.replace(self, services=tuple(services), sources=merged)
+
+    def cited_sources(self, services: Sequence[Service]) -> dict[str, Source]:
+        """Return the entries of this region's ``sources`` table that ``services`` cite."""
+        keys = {ref.key for s in services for ref in source_refs(s.source)}
+        return {k: v for k, v in self.sources.items() if k in keys}
 
     def service(self, id: str) -> Service:
         """Return the service ``id``.

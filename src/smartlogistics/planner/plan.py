@@ -22,7 +22,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from smartlogistics.errors import InvalidInputError
+from smartlogistics.network import Service
 from smartlogistics.planner.order import Order
+from smartlogistics.provenance import Source
 from smartlogistics.values import parse_model
 
 __all__ = [
@@ -543,6 +545,10 @@ class Plan:
 
     ``applied_disruptions`` lists the disruption files (their JSON) that replanning has
     applied to reach this plan, oldest first, so that a later replan keeps their effects.
+    ``services`` is the service plan the plan was made with when it was not the region's
+    own (a what-if plan from a services file), with the citations it uses in
+    ``service_sources``; empty means the region's packaged services.
+    Keeping it in the plan lets replanning restart from the plan file alone.
     """
 
     region: str
@@ -555,6 +561,8 @@ class Plan:
     solver: SolverReport
     schema_version: int = 1
     applied_disruptions: tuple[Mapping[str, Any], ...] = ()
+    services: tuple[Service, ...] = ()
+    service_sources: Mapping[str, Source] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.orders) != len(self.input_orders):
@@ -588,6 +596,10 @@ class Plan:
             "solver": self.solver.to_json(),
             "input_orders": [o.to_json() for o in self.input_orders],
             "applied_disruptions": [dict(d) for d in self.applied_disruptions],
+            "services": [s.model_dump(mode="json") for s in self.services],
+            "service_sources": {
+                k: v.model_dump(mode="json") for k, v in self.service_sources.items()
+            },
         }
 
     @classmethod
@@ -616,6 +628,14 @@ class Plan:
                 baselines={k: PolicyResult.from_json(v) for k, v in data["baselines"].items()},
                 solver=SolverReport.from_json(data["solver"]),
                 applied_disruptions=tuple(data.get("applied_disruptions", ())),
+                services=tuple(
+                    parse_model(Service, s, f"services[{i}]")
+                    for i, s in enumerate(data.get("services", ()))
+                ),
+                service_sources={
+                    k: parse_model(Source, v, f"service_sources.{k}")
+                    for k, v in data.get("service_sources", {}).items()
+                },
             )
         except KeyError as exc:
             raise InvalidInputError(str(exc.args[0]), "missing in the plan file") from None

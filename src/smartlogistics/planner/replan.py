@@ -52,7 +52,6 @@ from smartlogistics.network import load_region
 from smartlogistics.network.mode import Mode
 from smartlogistics.network.region import Region
 from smartlogistics.network.service import Service
-from smartlogistics.planner._solver import solve_assignment
 from smartlogistics.planner._timetable import Timetable, build_timetable, week_start
 from smartlogistics.planner.baselines import NO_CAPACITY_REASON
 from smartlogistics.planner.chains import (
@@ -247,8 +246,10 @@ def replan(
     if time_limit_s <= 0:
         raise InvalidInputError("time_limit_s", "must be positive")
     region = region if region is not None else load_region(plan.region)
+    if services is None and plan.services:
+        services = plan.services
     if services is not None:
-        region = dataclasses.replace(region, services=tuple(services))
+        region = region.with_services(services, plan.service_sources)
     params = plan.parameters
     costs = load_cost_model(params.cost_model).model_copy(
         update={"lateness_policy": params.lateness_policy}
@@ -480,6 +481,8 @@ def replan(
         baselines=plan.baselines,
         solver=solver,
         applied_disruptions=applied,
+        services=tuple(services) if services is not None else (),
+        service_sources=region.cited_sources(services) if services is not None else {},
     )
     return ReplanResult(
         plan=new_plan,
@@ -744,6 +747,8 @@ def _solve(
                 picked = j
                 break
         start[g] = picked if picked >= 0 else slack_pos.get(o, position.get(int(cands.truck[o]), 0))
+    from smartlogistics.planner._solver import solve_assignment  # HiGHS: load on use
+
     result = solve_assignment(
         col_cost, col_group, len(members), new_ptr, res_row, res_val, cap, start,
         time_limit_s=time_limit_s, mip_gap=mip_gap,

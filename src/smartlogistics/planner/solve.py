@@ -38,7 +38,6 @@ from smartlogistics.errors import InvalidInputError
 from smartlogistics.network.mode import Mode
 from smartlogistics.network.region import Region
 from smartlogistics.network.service import Service
-from smartlogistics.planner._solver import solve_assignment
 from smartlogistics.planner._timetable import Timetable, build_timetable, week_start
 from smartlogistics.planner.baselines import NO_CAPACITY_REASON, greedy_choice, road_only_choice
 from smartlogistics.planner.chains import (
@@ -169,7 +168,7 @@ def plan_orders(
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInputError("timezone", f"unknown time zone {timezone!r}") from None
     if services is not None:
-        region = dataclasses.replace(region, services=tuple(services))
+        region = region.with_services(services)
     costs = cost_model if cost_model is not None else load_cost_model(region.name)
     if lateness_policy is not None:
         if lateness_policy not in LATENESS_POLICIES:
@@ -254,6 +253,8 @@ def plan_orders(
         totals=totals,
         baselines=baselines,
         solver=solver,
+        services=tuple(services) if services is not None else (),
+        service_sources=region.cited_sources(services) if services is not None else {},
     )
 
 
@@ -332,6 +333,8 @@ def _optimise(
     slack_col[no_truck[-1 - source[~is_cand]]] = np.nonzero(~is_cand)[0]
     g = greedy[mip_orders]
     start = np.where(g >= 0, position[np.maximum(g, 0)], slack_col[mip_orders])
+    from smartlogistics.planner._solver import solve_assignment  # HiGHS: load on use
+
     result = solve_assignment(
         col_cost, col_group, len(mip_orders), new_ptr, res_row, res_val,
         capacity[rows_used], start, time_limit_s=time_limit_s, mip_gap=mip_gap,
