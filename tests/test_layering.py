@@ -101,3 +101,8 @@ def test_network_and_emissions_do_not_pull_the_cli() -> None:
 def test_planner_and_design_load_highs_only_when_solving() -> None:
     loaded = _modules_after("import smartlogistics.planner, smartlogistics.design")
     assert not loaded & {"typer", "rich", "sqlalchemy", "fastapi", "highspy"}
+
+
+def test_the_command_line_loads_no_engine_until_a_command_needs_it() -> None:
+    loaded = _modules_after("import smartlogistics.cli")
+    assert not loaded & {"highspy", "numpy", "pandas", "lightgbm", "sqlalchemy", "alembic"}

@@ -15,7 +15,6 @@ from smartlogistics.cli._output import console, print_json, write_json
 from smartlogistics.cli.region import JsonFlag
 from smartlogistics.config import get_settings
 from smartlogistics.network import Region, load_region, load_region_with_services
-from smartlogistics.planner import generate_orders, read_orders, write_orders
 
 __all__ = ["plan_app"]
 
@@ -47,6 +46,8 @@ def generate_orders_command(
     """Draw a seeded week of the region's demand and write it as an orders file."""
     if out.suffix.lower() not in (".json", ".csv"):
         raise typer.BadParameter(f"must end in .json or .csv, got {out.name!r}", param_hint="--out")
+    from smartlogistics.planner import generate_orders, write_orders  # NumPy: load on use
+
     region = load_region(region_name)
     orders = generate_orders(region, n, seed=seed, start=_date(start, "--start"), days=days)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -148,9 +149,10 @@ def solve_command(
         )
     if co2_price is not None and co2_price < 0:
         raise typer.BadParameter(f"must be >= 0, got {co2_price:g}", param_hint="--co2-price")
+    from smartlogistics.planner import plan_orders, read_orders  # NumPy, HiGHS: load on use
+
     region = _region(region_name, services)
     orders = read_orders(_file(orders_file, "--orders"), region=region)
-    from smartlogistics.planner import plan_orders
 
     price = get_settings().co2_price_eur_per_tonne if co2_price is None else co2_price
     plan = plan_orders(
