@@ -12,6 +12,7 @@ import pytest
 
 from smartlogistics.emissions import load_default_factors
 from smartlogistics.network import Region, load_region, load_region_file
+from smartlogistics.network.mode import Mode
 from smartlogistics.planner._timetable import build_timetable, week_start
 from smartlogistics.planner.chains import (
     CandidateSet,
@@ -20,6 +21,7 @@ from smartlogistics.planner.chains import (
     TemplateKind,
     build_templates,
     generate_candidates,
+    template_cache_key,
 )
 from smartlogistics.planner.costs import load_cost_model
 from smartlogistics.planner.order import CargoClass, Order
@@ -78,6 +80,70 @@ def test_templates_of_a_pair(region: Region) -> None:
 def test_templates_are_cached_and_shared(region: Region) -> None:
     builder, _ = candidates(region, [order("a"), order("b")])
     assert builder.for_od("PRT", "INL") is builder.for_od("PRT", "INL")
+
+
+def _builder(region: Region, costs: Any = COSTS, co2: float = 100.0) -> TemplateBuilder:
+    tt = build_timetable(region, region.services, week_start(MON, TZ), 24 * 14)
+    return build_templates(region, tt, costs, load_default_factors(), [("PRT", "INL")], co2)
+
+
+def _s1(builder: TemplateBuilder) -> Any:
+    tpls = [builder.templates[t] for t in builder.for_od("PRT", "INL")]
+    return next(t for t in tpls if t.rides and builder.region.services[t.rides[0][0]].id == "S1")
+
+
+def test_template_cache_is_shared_by_equal_inputs(region: Region) -> None:
+    # an equal region read again and a timetable built again: the same templates
+    first = _builder(region)
+    again = _builder(load_region_file(DATA / "plan_region.yaml"))
+    assert again.templates is first.templates
+    assert again.for_od("PRT", "INL") is first.for_od("PRT", "INL")
+    # dated starts are not part of the shapes: another horizon, the same key
+    tt1 = build_timetable(region, region.services, week_start(MON, TZ), 24 * 14)
+    tt2 = build_timetable(region, region.services, week_start(MON, TZ) + timedelta(days=7), 24)
+    factors = load_default_factors()
+    assert template_cache_key(region, tt1, COSTS, factors, 100.0) == template_cache_key(
+        region, tt2, COSTS, factors, 100.0
+    )
+    private = TemplateBuilder(region, tt1, COSTS, factors, 100.0, cache=False)
+    assert private.templates is not first.templates
+
+
+def test_template_cache_sees_a_changed_service_plan(region: Region) -> None:
+    before = _s1(_builder(region))
+    assert before.price_per_teu == 40 and before.alight_h == 1
+    # S1 dearer and calling at INL later: other templates, not the cached ones
+    services = [
+        s.model_copy(update={"price_per_teu_eur": 55.0}) if s.id == "S1" else s
+        for s in region.services
+    ]
+    changed = _s1(_builder(region.with_services(services)))
+    assert changed.price_per_teu == 55 and changed is not before
+    later = {"arrival_h": 14.0, "departure_h": 15.0}
+    stops = [
+        s.model_copy(update={"stops": (s.stops[0], s.stops[1].model_copy(update=later))})
+        if s.id == "S1"
+        else s
+        for s in region.services
+    ]
+    moved = region.with_services(stops)
+    tt_old = build_timetable(region, region.services, week_start(MON, TZ), 24 * 14)
+    tt_new = build_timetable(moved, moved.services, week_start(MON, TZ), 24 * 14)
+    factors = load_default_factors()
+    assert template_cache_key(region, tt_old, COSTS, factors, 100.0) != template_cache_key(
+        moved, tt_new, COSTS, factors, 100.0
+    )
+    # the cost model (buffers) and the CO2 price are part of the key too
+    barge = Mode.INLAND_WATERWAY
+    slower = COSTS.model_copy(
+        update={"buffer_h": {**COSTS.buffer_h, barge: COSTS.buffer_for(barge) + 1}}
+    )
+    assert _s1(_builder(region, costs=slower)).buffer1_h == before.buffer1_h + 1
+    assert template_cache_key(region, tt_old, COSTS, factors, 100.0) != template_cache_key(
+        region, tt_old, COSTS, factors, 50.0
+    )
+    # and the original inputs still give the original templates
+    assert _s1(_builder(region)) is before
 
 
 def test_candidates_sorted_and_truck_last(region: Region) -> None:

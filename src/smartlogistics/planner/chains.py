@@ -34,6 +34,10 @@ validation cost in the hot path.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -58,12 +62,15 @@ __all__ = [
     "OrderArrays",
     "RoadDelays",
     "Template",
+    "TemplateBuilder",
     "TemplateKind",
     "TruckSlowdown",
     "build_templates",
+    "clear_template_cache",
     "generate_candidates",
     "mode_mask",
     "promise_penalty",
+    "template_cache_key",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -354,8 +361,110 @@ class _Roads:
         return self._cache[key]
 
 
+class _TemplateStore:
+    """The templates of one key (see :func:`template_cache_key`), shared by its builders."""
+
+    def __init__(self, region: Region) -> None:
+        self.lock = threading.RLock()
+        self.templates: list[Template] = []
+        self.by_od: dict[tuple[str, str], list[int]] = {}
+        self.truck_legs: dict[tuple[str, str], LegSpec] = {}
+        self.ride_legs: dict[tuple[int, int, int, int], LegSpec] = {}
+        self.hubs: dict[str, HubSpec] = {}
+        self.roads = _Roads(region)
+        self.columns: _TemplateColumns | None = None
+
+
+_STORE_SIZE = 8
+_stores: OrderedDict[str, _TemplateStore] = OrderedDict()
+_stores_lock = threading.Lock()
+_region_prints: weakref.WeakKeyDictionary[Region, str] = weakref.WeakKeyDictionary()
+
+
+def _region_print(region: Region) -> str:
+    """Digest of what templates use of ``region``: locations, links, terminals (memoised).
+
+    Regions are immutable, so the digest is computed once per region object. Services are
+    not part of it: they enter the key through the timetable.
+    """
+    found = _region_prints.get(region)
+    if found is None:
+        h = hashlib.blake2b(digest_size=20)
+        for loc in region.locations.values():
+            h.update(loc.model_dump_json().encode())
+        h.update(b"|links")
+        for link in region.links:
+            h.update(link.model_dump_json().encode())
+        h.update(b"|terminals")
+        for term in region.terminals.values():
+            h.update(term.model_dump_json().encode())
+        found = _region_prints[region] = h.hexdigest()
+    return found
+
+
+def template_cache_key(
+    region: Region,
+    timetable: Timetable,
+    costs: CostModel,
+    factors: FactorTable,
+    co2_price_eur_per_tonne: float,
+) -> str:
+    """Key of the templates built from these inputs (a digest of everything they use).
+
+    Templates depend on the region's roads and terminals, on the *structure* of the
+    timetable (per table and in its order: the service with all its fields, stops, stop
+    offsets and segment distances; not the dated starts, which only the dating uses), on
+    the cost model (truck tariff, buffers, bonus), on the emissions categories of the road,
+    the hubs and the services' vehicles, and on the CO2 price (static dominance). Equal
+    keys give equal templates, so :class:`TemplateBuilder` shares them between calls.
+    """
+    h = hashlib.blake2b(digest_size=20)
+    h.update(_region_print(region).encode())
+    for t in timetable.services:
+        h.update(b"|table")
+        h.update(t.service.model_dump_json().encode())
+        h.update(repr(t.locations).encode())
+        for a in (t.arr_h, t.dep_h, t.seg_km):
+            h.update(np.ascontiguousarray(a, dtype=np.float64).tobytes())
+    h.update(b"|costs")
+    h.update(costs.model_dump_json().encode())
+    h.update(b"|factors")
+    h.update(factors.default_toc(Mode.ROAD).model_dump_json().encode())
+    h.update(factors.default_hub().model_dump_json().encode())
+    for category in sorted({t.service.vehicle_category for t in timetable.services}):
+        h.update(factors.toc(category).model_dump_json().encode())
+    h.update(f"|co2 {float(co2_price_eur_per_tonne)!r}".encode())
+    return h.hexdigest()
+
+
+def _store(key: str, region: Region) -> _TemplateStore:
+    with _stores_lock:
+        found = _stores.get(key)
+        if found is None:
+            found = _stores[key] = _TemplateStore(region)
+            while len(_stores) > _STORE_SIZE:
+                _stores.popitem(last=False)
+        else:
+            _stores.move_to_end(key)
+        return found
+
+
+def clear_template_cache() -> None:
+    """Forget every cached template (they are rebuilt on demand)."""
+    with _stores_lock:
+        _stores.clear()
+
+
 class TemplateBuilder:
-    """Builds and caches the templates of origin-destination pairs."""
+    """Builds the templates of origin-destination pairs, cached across calls.
+
+    The templates of a pair depend only on the inputs hashed by
+    :func:`template_cache_key`, so builders with equal keys share one store (the last
+    ``8`` keys are kept): replanning on a disrupted timetable of the same structure, or a
+    second plan on the same network, does not build them again. Templates refer to
+    services by their position in the timetable; the dated starts are read from the
+    builder's own ``timetable``. ``cache=False`` builds a private store.
+    """
 
     def __init__(
         self,
@@ -364,6 +473,8 @@ class TemplateBuilder:
         costs: CostModel,
         factors: FactorTable,
         co2_price_eur_per_tonne: float,
+        *,
+        cache: bool = True,
     ) -> None:
         self.region = region
         self._co2 = co2_price_eur_per_tonne / 1000.0
@@ -375,8 +486,14 @@ class TemplateBuilder:
                 self._calls_at.setdefault(loc, []).append((s, m))
         self.timetable = timetable
         self.costs = costs
-        self.roads = _Roads(region)
-        self.templates: list[Template] = []
+        if cache:
+            key = template_cache_key(region, timetable, costs, factors, co2_price_eur_per_tonne)
+            store = _store(key, region)
+        else:
+            store = _TemplateStore(region)
+        self._store = store
+        self.roads = store.roads
+        self.templates: list[Template] = store.templates
         road = factors.default_toc(Mode.ROAD)
         self._road_category = road.id
         self._road_wtw = road.wtw_kg_per_unit_km
@@ -387,10 +504,19 @@ class TemplateBuilder:
             t.service.vehicle_category: factors.toc(t.service.vehicle_category)
             for t in timetable.services
         }
-        self._by_od: dict[tuple[str, str], list[int]] = {}
-        self._truck_legs: dict[tuple[str, str], LegSpec] = {}
-        self._ride_legs: dict[tuple[int, int, int, int], LegSpec] = {}
-        self._hubs: dict[str, HubSpec] = {}
+        self._by_od = store.by_od
+        self._truck_legs = store.truck_legs
+        self._ride_legs = store.ride_legs
+        self._hubs = store.hubs
+
+    def columns(self) -> _TemplateColumns:
+        """Return the templates as numpy columns (cached with them, rebuilt when grown)."""
+        store = self._store
+        with store.lock:
+            cols = store.columns
+            if cols is None or cols.n != len(store.templates):
+                cols = store.columns = _TemplateColumns(store.templates)
+            return cols
 
     # helpers
     def _truck_leg(self, a: str, b: str, km: float, hours: float) -> LegSpec:
@@ -572,6 +698,13 @@ class TemplateBuilder:
         found = self._by_od.get(key)
         if found is not None:
             return found
+        with self._store.lock:
+            found = self._by_od.get(key)
+            if found is None:
+                found = self._by_od[key] = self._build_od(origin, destination)
+            return found
+
+    def _build_od(self, origin: str, destination: str) -> list[int]:
         out: list[int] = []
         direct = self.roads.get(origin, destination)
         limit = direct[0] if direct is not None else float("inf")
@@ -641,7 +774,6 @@ class TemplateBuilder:
                                     TemplateKind.TRANSFER, origin, destination, rides, pre, end
                                 )
                             )
-        self._by_od[key] = out
         return out
 
 
@@ -667,6 +799,8 @@ class _TemplateColumns:
     """The templates as numpy columns, indexed by template id."""
 
     def __init__(self, templates: Sequence[Template]) -> None:
+        self.n = len(templates)
+
         def col(fn: Callable[[Template], float]) -> FloatArray:
             return np.array([fn(t) for t in templates], dtype=np.float64)
 
@@ -882,7 +1016,7 @@ def generate_candidates(
     """
     policy = lateness_policy if lateness_policy is not None else costs.lateness_policy
     hard = policy == "hard_when_feasible"
-    tc = _TemplateColumns(builder.templates)
+    tc = builder.columns()
     sc = _ServiceColumns(builder.timetable)
     tariff = costs.truck
     cap = costs.max_late_h
