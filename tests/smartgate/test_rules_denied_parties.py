@@ -131,3 +131,8 @@ def test_packaged_list_is_labelled_synthetic(rule: DeniedPartyRule) -> None:
     cfg = rule.config
     assert cfg.list_name == LIST
     assert all(e.id.startswith("SYN-") and e.source.startswith("synthetic") for e in cfg.entries)
+
+
+def test_non_ascii_names_are_normalised_too() -> None:
+    assert normalise_name("Müller & Söhne GmbH — Berlin") == "berlin müller söhne"
+    assert normalise_name("O\u2019Neil Co.") == "oneil"

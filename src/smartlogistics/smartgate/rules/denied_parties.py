@@ -26,6 +26,7 @@ queries against all list strings, in C++ threads), so screening stays fast.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Annotated, Any, Literal
@@ -64,7 +65,11 @@ DEFAULT_LEGAL_FORMS: tuple[str, ...] = (
     "sarl", "sas", "sdn", "spa", "srl", "ooo", "zao",
 )  # fmt: skip
 
-_DOTS = re.compile(r"(?<=\w)[.'\u2019](?=\w)|(?<=\b\w)\.")  # "B.V." -> "BV", "O'Neil" -> "ONeil"
+# Dots and apostrophes join ("B.V." -> "bv", "O'Neil" -> "oneil"); other ASCII punctuation
+# splits. str.translate does it in one C pass; non-ASCII text also goes through a regex.
+_TABLE = str.maketrans(
+    {**{c: " " for c in string.punctuation if c not in ".'"}, ".": None, "'": None, "\u2019": None}
+)
 _NON_WORD = re.compile(r"[\W_]+")
 
 # Normalised strings are already sorted tokens, so token_sort_ratio is plain ratio on them
@@ -100,8 +105,10 @@ def normalise_name(text: str, legal_forms: frozenset[str] = frozenset(DEFAULT_LE
     >>> normalise_name("ACME Trading Co. Ltd")
     'acme trading'
     """
-    joined = _DOTS.sub("", text.casefold())
-    tokens = [t for t in _NON_WORD.sub(" ", joined).split() if t not in legal_forms]
+    joined = text.casefold().translate(_TABLE)
+    if not joined.isascii():
+        joined = _NON_WORD.sub(" ", joined)
+    tokens = [t for t in joined.split() if t not in legal_forms]
     tokens.sort()
     return " ".join(tokens)
 
