@@ -159,6 +159,44 @@ def test_change_penalty_keeps_orders_when_the_saving_is_smaller(region: Region) 
     assert res.plan.order("d").main_mode == "road"
 
 
+def test_exchange_step_makes_room_for_an_order_without_a_truck(region: Region) -> None:
+    # S1 (2 TEU) is full with a (10 t) and b (20 t); a rush order that may not use road
+    # can only ride S1. Moving a to the truck costs less than moving b (it saves less
+    # CO2 on the barge), so a makes room and b keeps its chain; a alone covers the 1 TEU
+    # shortfall, so b is not even re-solved.
+    p = plan(region, [order("a", tonnes=10), order("b", tonnes=20)])
+    rush = order("d", release=MON + timedelta(hours=5), forbidden_modes=("road",)).to_json()
+    res = run(region, p, 5, {"type": "rush_orders", "orders": [rush]})
+    assert res.plan.order("d").legs[0].service_id == "S1"
+    assert [x.mode for x in res.plan.order("a").legs] == ["road"]
+    assert res.plan.order("b") == p.order("b")
+    assert res.affected == 1 and res.reoptimised == 2
+    kinds = {c.order_id: c.kind for c in res.changes}
+    assert kinds == {"a": "rebooked", "d": "added"}
+    assert res.changes[0].reason == "re-optimised: freed capacity"
+
+
+def test_orders_with_room_to_spare_stay_out_of_the_mip(region: Region) -> None:
+    # a rides S1 alone; the rush order fits next to it, so a is not re-solved
+    p = plan(region, [order("a")])
+    rush = order("d", release=MON + timedelta(hours=5)).to_json()
+    res = run(region, p, 5, {"type": "rush_orders", "orders": [rush]})
+    assert res.reoptimised == 1 and res.plan.order("a") == p.order("a")
+    s = res.plan.solver
+    assert s.mip_gap == 0.01 and s.gap is not None and s.gap <= 0.01
+    assert s.bound is not None and s.bound <= s.objective + 1e-9
+    d = res.plan.order("d")
+    assert s.objective == pytest.approx(d.objective_eur)  # the neighbourhood's objective
+
+
+def test_replan_gap_is_validated(region: Region) -> None:
+    p = plan(region, [order("a")])
+    d = load_disruptions(json.dumps({"now": t(5), "disruptions": []}))
+    with pytest.raises(InvalidInputError) as err:
+        replan(p, d, region=region, mip_gap=1.5)
+    assert err.value.field == "mip_gap"
+
+
 def test_no_chain_left_is_unplannable_never_dropped(region: Region) -> None:
     p = plan(region, [order("a", forbidden_modes=("road",))])
     res = run(region, p, 5, {"type": "departure_cancelled", **s1()})

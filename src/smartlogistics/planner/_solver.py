@@ -77,6 +77,7 @@ def solve_assignment(
     *,
     time_limit_s: float,
     mip_gap: float,
+    mip_abs_gap: float | None = None,
     threads: int = 2,
 ) -> MipResult:
     """Choose one column per group within the capacities at least cost.
@@ -97,6 +98,10 @@ def solve_assignment(
         A feasible choice (column per group) to start from: the greedy plan.
     time_limit_s, mip_gap
         HiGHS's ``time_limit`` and ``mip_rel_gap``.
+    mip_abs_gap
+        HiGHS's ``mip_abs_gap`` (stop when objective - bound is at most this), default
+        HiGHS's own; replanning uses it to keep the gap relative to the objective of the
+        orders decided outside the MIP as well.
     threads
         At most this many threads (HiGHS's ``threads``).
 
@@ -141,6 +146,8 @@ def solve_assignment(
     h = new_highs()
     h.setOptionValue("time_limit", float(max(time_limit_s, 0.01)))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
+    if mip_abs_gap is not None:
+        h.setOptionValue("mip_abs_gap", float(max(mip_abs_gap, 0.0)))
     h.setOptionValue("threads", int(max(1, min(threads, 2))))
     h.setOptionValue("presolve", "on")
     h.passModel(lp)

@@ -473,6 +473,9 @@ class SolverReport:
         Orders with a single option (decided without the MIP).
     timings_s
         Wall time per phase (``candidates``, ``mip``, ``baselines``, ``output``).
+    mip_gap
+        The relative gap HiGHS was asked for when it differs from the plan parameters'
+        ``mip_gap`` (a replan's), else ``None`` (and left out of the JSON).
     """
 
     status: str
@@ -485,9 +488,11 @@ class SolverReport:
     rows: int
     fixed_orders: int
     timings_s: Mapping[str, float] = field(default_factory=dict)
+    mip_gap: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON form."""
+        extra = {"mip_gap": self.mip_gap} if self.mip_gap is not None else {}
         return {
             "status": self.status,
             "objective": self.objective,
@@ -499,6 +504,7 @@ class SolverReport:
             "rows": self.rows,
             "fixed_orders": self.fixed_orders,
             "timings_s": dict(self.timings_s),
+            **extra,
         }
 
     @classmethod

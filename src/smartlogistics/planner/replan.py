@@ -21,13 +21,38 @@ disrupted timetable with the plan's candidate rules. *Affected* orders are the r
 orders, the previously unplannable orders, and every order whose old remainder is no
 longer a candidate or touches a disruption (rides a cancelled, delayed, lock-held or
 reduced departure; calls at a closed terminal in its window; a truck leg that starts in a
-slowed window on a slowed link). The MIP is re-solved over the affected orders plus
-*one exchange step*: the orders whose current chain uses a departure segment that some
-affected order's candidate could use (they may have to make room), and the orders with a
-candidate on a segment an affected order's old chain used (they may take the capacity it
-frees). Every other order keeps its chain, and its capacity use is subtracted. In the
-MIP every candidate other than the order's old remainder costs ``change_penalty_eur``
-more (rush and previously unplannable orders pay none).
+slowed window on a slowed link) or arrives at another time. The MIP is re-solved over the
+affected orders plus a *capped exchange step*, per capacity row (a departure segment's
+TEU, tonnes or reefer TEU):
+
+* *make room*: on a row where the affected orders' candidates could ask for more than
+  is left when every other order keeps its chain (a *tight* row), the unaffected orders
+  riding it, cheapest to move first (their best other candidate plus the change penalty,
+  minus their chain), until their load covers the shortfall, at most
+  :data:`EXCHANGE_PER_ROW` of them per row;
+* *use what is freed*: on a row the affected orders' old chains used, the unaffected
+  orders with a candidate there that beats their own chain even after the change
+  penalty, largest saving first, until they fill what is freed, at most
+  :data:`EXCHANGE_PER_ROW` per row.
+
+Only these orders can make room for an affected order or gain from what it leaves: an
+order on a row with room to spare frees nothing anybody needs, and an order whose
+candidates on the freed rows do not beat its chain by the change penalty would not move.
+The caps keep the MIP small on busy corridors, where dozens of orders ride each
+departure; the ones left out are those dearest to move. Every other order keeps its
+chain, and its capacity use is subtracted. In the MIP every candidate other than the
+order's old remainder costs ``change_penalty_eur`` more (rush and previously unplannable
+orders pay none).
+
+**The MIP.** Two exact reductions first (a row that even the largest use of every member
+cannot fill is dropped; in each order the cheapest column on no remaining row, its truck
+or "unserved", dominates every column that costs as much or more, and orders left with
+that column alone are decided outside the MIP). HiGHS starts from the old chains of the
+unaffected members and greedy (by release, cheapest that fits) for the affected, with a
+relative gap of :data:`REPLAN_MIP_GAP` (1 %) and a time limit of 1 s by default. The
+report's objective and bound are the whole neighbourhood's (the orders decided outside
+add their cost to both); the gap is relative to that objective and says nothing about
+orders outside the neighbourhood.
 
 An order no chain can serve is planned late or listed unplannable with the reason; no
 order is ever dropped.
@@ -37,7 +62,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -88,7 +113,21 @@ __all__ = ["Change", "ReplanResult", "replan"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 _EPS = 1e-6
+
+#: Relative gap HiGHS is asked for when replanning (the plan's own ``mip_gap`` is for a
+#: full plan): a repair should answer at once, and 1 % of the re-solved orders' objective
+#: is a few EUR per order. The gap reached is reported in ``solver.gap``.
+REPLAN_MIP_GAP = 0.01
+
+#: Default time limit of the neighbourhood MIP, seconds (HiGHS returns its best solution,
+#: at worst the warm start, with status ``time_limit``).
+REPLAN_TIME_LIMIT_S = 1.0
+
+#: At most this many orders per resource row join the exchange step (make room, or take
+#: freed capacity); see :func:`_neighbourhood`.
+EXCHANGE_PER_ROW = 8
 
 Sig = tuple[tuple[str, str | None, int | None, str, str], ...]
 
@@ -205,7 +244,8 @@ def replan(
     disruptions: DisruptionSet,
     *,
     now: datetime | None = None,
-    time_limit_s: float = 5.0,
+    time_limit_s: float = REPLAN_TIME_LIMIT_S,
+    mip_gap: float = REPLAN_MIP_GAP,
     region: Region | None = None,
     services: Sequence[Service] | None = None,
     factors: FactorTable | None = None,
@@ -221,7 +261,11 @@ def replan(
     now
         The moment of replanning (aware); legs departed before it stay.
     time_limit_s
-        For HiGHS on the neighbourhood MIP.
+        For HiGHS on the neighbourhood MIP (default 1 s: HiGHS then returns its best
+        solution, at worst the warm start, with status ``time_limit``).
+    mip_gap
+        Relative gap for HiGHS (default 1 %), recorded in ``solver.mip_gap``; the gap
+        reached is ``solver.gap``.
     region, services
         The network and service plan the plan was made on; default the packaged region
         named in the plan and its services.
@@ -245,6 +289,8 @@ def replan(
         raise InvalidInputError("now", f"{at.isoformat()} has no UTC offset")
     if time_limit_s <= 0:
         raise InvalidInputError("time_limit_s", "must be positive")
+    if not 0 <= mip_gap < 1:
+        raise InvalidInputError("mip_gap", "must be in [0, 1)")
     region = region if region is not None else load_region(plan.region)
     if services is None and plan.services:
         services = plan.services
@@ -317,7 +363,7 @@ def replan(
             causes = [rush_cause[order.id]] if order.id in rush_cause else []
             opens.append(_Open(i, order, (), (), False, None, causes, order.release))
             continue
-        legs = [_retime(x, tt, where) for x in old.legs]
+        legs = [_retime(x, tt, where, dep_causes) for x in old.legs]
         m = 0
         while m < len(legs) and tt.hours(legs[m].depart) < now_h - _EPS:
             m += 1
@@ -393,45 +439,23 @@ def replan(
         if arr is not None and abs(cands.arrival_h[keep[n]] - tt.hours(arr)) > _EPS:
             affected[n] = True
     capacity = _capacity(tt)
-    n_seg = tt.n_segments
-    fixed_use = np.zeros(3 * n_seg)
+    fixed_use = np.zeros(3 * tt.n_segments)
     for i, p in enumerate(final):
         if p is not None:
             _add_use(fixed_use, p, tt, where, orders[i])
-    # segments of candidates and of the old chains
-    cand_seg = cands.res_row // 3
-    owner = np.repeat(cands.order, np.diff(cands.res_ptr))
-    aff_cand_seg = np.zeros(n_seg, dtype=np.bool_)
-    aff_cand_seg[cand_seg[affected[owner]]] = True
-    aff_old_seg = np.zeros(n_seg, dtype=np.bool_)
-    keep_segs: list[IntArray] = []
-    for n in range(n_open):
-        c = int(keep[n])
-        rows = cands.res_row[cands.res_ptr[c] : cands.res_ptr[c + 1]] if c >= 0 else None
-        segs = rows // 3 if rows is not None else np.empty(0, dtype=np.int64)
-        keep_segs.append(segs)
-        if affected[n]:
-            aff_old_seg[segs] = True
-    for n, op in enumerate(opens):  # old chains of affected orders that lost them
+    freed = np.zeros(3 * tt.n_segments)  # what the affected orders' old remainders use
+    for n, op in enumerate(opens):
         if affected[n] and keep[n] < 0 and op.old_sig is not None:
             old = old_by_id[op.sub.id]
-            for s_, k_, a_, b_ in _rides(old.legs, tt, where):
-                base = tt.services[s_].seg_base + k_ * tt.services[s_].n_segments
-                aff_old_seg[base + a_ : base + b_] = True
-    hood = affected.copy()
-    for n in range(n_open):
-        if not hood[n] and len(keep_segs[n]) and aff_cand_seg[keep_segs[n]].any():
-            hood[n] = True
-    touches_old = np.zeros(n_open, dtype=np.bool_)
-    np.logical_or.at(touches_old, owner, aff_old_seg[cand_seg])
-    hood |= touches_old
-    for n in np.nonzero(~hood)[0].tolist():
-        c = int(keep[n])
-        rows = cands.res_row[cands.res_ptr[c] : cands.res_ptr[c + 1]]
-        np.add.at(fixed_use, rows, cands.res_val[cands.res_ptr[c] : cands.res_ptr[c + 1]])
-    left = np.maximum(capacity - fixed_use, 0.0)
+            _add_use(freed, old, tt, where, op.sub, skip=len(op.prefix_legs))
+    hood, left = _neighbourhood(
+        cands, keep, affected, fixed_use, capacity, freed, costs.change_penalty_eur,
+        costs.unserved_penalty_eur, EXCHANGE_PER_ROW,
+    )  # fmt: skip
     members = np.nonzero(hood)[0]
-    choice, report = _solve(cands, costs, left, members, keep, opens, time_limit_s, params.mip_gap)
+    choice, report = _solve(
+        cands, costs, left, members, keep, affected, opens, time_limit_s, mip_gap
+    )
     t_mip = time.perf_counter() - clock
 
     # decode
@@ -463,6 +487,7 @@ def replan(
     t_out = time.perf_counter() - clock
     solver = dataclasses.replace(
         report,
+        mip_gap=mip_gap,
         timings_s={
             "classify": round(t_classify, 4),
             "candidates": round(t_cand, 4),
@@ -498,12 +523,21 @@ def replan(
 
 
 def _retime(
-    leg: PlannedLeg, tt: Timetable, where: dict[tuple[str, int], tuple[int, int]]
+    leg: PlannedLeg,
+    tt: Timetable,
+    where: dict[tuple[str, int], tuple[int, int]],
+    changed: Mapping[tuple[str, int], object],
 ) -> PlannedLeg:
-    """Return the leg with the times of its departure on the disrupted timetable."""
+    """Return the leg with the times of its departure on the disrupted timetable.
+
+    Only departures in ``changed`` (the disruptions' departures) can have other times.
+    """
     if leg.service_id is None or leg.departure_index is None:
         return leg
-    found = where.get((leg.service_id, leg.departure_index))
+    key = (leg.service_id, leg.departure_index)
+    if key not in changed:
+        return leg
+    found = where.get(key)
     if found is None:  # cancelled
         return leg
     s, k = found
@@ -666,9 +700,11 @@ def _add_use(
     tt: Timetable,
     where: dict[tuple[str, int], tuple[int, int]],
     src: Order,
+    *,
+    skip: int = 0,
 ) -> None:
-    """Add the capacity the service legs of ``p`` take to ``use``."""
-    for s, k, a, b in _rides(p.legs, tt, where):
+    """Add the capacity the service legs of ``p`` (after the first ``skip``) take to ``use``."""
+    for s, k, a, b in _rides(p.legs[skip:], tt, where):
         t = tt.services[s]
         base = t.seg_base + k * t.n_segments
         segs = np.arange(base + a, base + b)
@@ -678,17 +714,121 @@ def _add_use(
             use[3 * segs + 2] += src.slots_teu
 
 
+def _neighbourhood(
+    cands: CandidateSet,
+    keep: IntArray,
+    affected: BoolArray,
+    fixed_use: FloatArray,
+    capacity: FloatArray,
+    freed_old: FloatArray,
+    penalty: float,
+    unserved: float,
+    per_row: int,
+) -> tuple[BoolArray, FloatArray]:
+    """Return the orders to re-solve and the capacity left to them (see the module doc).
+
+    The affected orders, plus the capped exchange step. On every resource row where the
+    affected orders could need more than the room left if everybody else stays (*tight*
+    rows), the unaffected orders riding it, cheapest to move first (their best other
+    candidate plus the change penalty minus their chain), until their load covers the
+    shortfall, at most ``per_row`` of them. On every row the affected orders' old chains
+    free, the unaffected orders with a candidate there that beats their own chain even
+    after the change penalty, largest saving first, until they fill what is freed, at most
+    ``per_row``. Everybody else keeps the chain; its use is subtracted from ``left``.
+    """
+    n_open = len(keep)
+    n_rows = len(capacity)
+    counts = np.diff(cands.res_ptr)
+    owner = np.repeat(cands.order, counts)
+    cand_of = np.repeat(np.arange(len(cands), dtype=np.int64), counts)
+    rows, vals = cands.res_row, cands.res_val
+    kept_entry = cand_of == keep[owner]
+    stays = kept_entry & ~affected[owner]
+    room = capacity - fixed_use - _by_row(rows[stays], vals[stays], n_rows)
+    # what the affected orders could ask of each row: each order once per row
+    mine = np.nonzero(affected[owner])[0]
+    _, once = np.unique(owner[mine] * n_rows + rows[mine], return_index=True)
+    pick = mine[once]
+    need = _by_row(rows[pick], vals[pick], n_rows)
+    short = need - np.maximum(room, 0.0)
+    hood = affected.copy()
+    objective = cands.objective
+    kept_obj = np.zeros(n_open)
+    kept_obj[keep >= 0] = objective[keep[keep >= 0]]
+    # make room: unaffected orders on tight rows, cheapest to move first
+    on_tight = np.nonzero(stays & (short[rows] > _EPS))[0]
+    if len(on_tight):
+        other = objective.copy()
+        other[keep[keep >= 0]] = np.inf
+        best_other = np.full(n_open, np.inf)
+        np.minimum.at(best_other, cands.order, other)
+        move = np.where(np.isfinite(best_other), best_other + penalty, unserved) - kept_obj
+        o, r = owner[on_tight], rows[on_tight]
+        chosen = _take(r, move[o], vals[on_tight], short, per_row)
+        hood[o[chosen]] = True
+    # use what is freed: unaffected orders with a better candidate on a freed row
+    was_mine = kept_entry & affected[owner]
+    freed = freed_old + _by_row(rows[was_mine], vals[was_mine], n_rows)
+    gain = kept_obj[owner] - objective[cand_of] - penalty
+    better = np.nonzero(
+        ~affected[owner] & ~kept_entry & (keep[owner] >= 0) & (freed[rows] > _EPS) & (gain > _EPS)
+    )[0]
+    if len(better):
+        o, r = owner[better], rows[better]
+        first = np.lexsort((-gain[better], r * n_open + o))
+        first = first[np.r_[True, np.diff((r * n_open + o)[first]) != 0]]  # best per order
+        chosen = _take(r[first], -gain[better][first], vals[better][first], freed, per_row)
+        hood[o[first][chosen]] = True
+    out = hood[owner] | ~stays
+    left = capacity - fixed_use - _by_row(rows[~out], vals[~out], n_rows)
+    return hood, np.maximum(left, 0.0)
+
+
+def _by_row(rows: IntArray, vals: FloatArray, n_rows: int) -> FloatArray:
+    """Sum ``vals`` by resource row."""
+    out: FloatArray = np.bincount(rows, vals, minlength=n_rows).astype(np.float64, copy=False)
+    return out
+
+
+def _take(
+    rows: IntArray, rank: FloatArray, load: FloatArray, target: FloatArray, per_row: int
+) -> BoolArray:
+    """Per row, the entries in ``rank`` order while their load before is below ``target``.
+
+    At most ``per_row`` entries of each row; returns a mask over the entries.
+    """
+    order = np.lexsort((rank, rows))
+    r = rows[order]
+    start = np.r_[True, r[1:] != r[:-1]]
+    group_start = np.maximum.accumulate(np.where(start, np.arange(len(r)), 0))
+    position = np.arange(len(r)) - group_start
+    cum = np.cumsum(load[order])
+    before = cum - load[order] - (cum - load[order])[group_start]
+    ok = (position < per_row) & (before < target[r] - _EPS)
+    out = np.zeros(len(rows), dtype=np.bool_)
+    out[order[ok]] = True
+    return out
+
+
 def _solve(
     cands: CandidateSet,
     costs: Any,
     left: FloatArray,
     members: IntArray,
     keep: IntArray,
+    affected: BoolArray,
     opens: Sequence[_Open],
     time_limit_s: float,
     mip_gap: float,
 ) -> tuple[IntArray, SolverReport]:
-    """Solve the MIP over the neighbourhood, change penalty on every non-kept candidate."""
+    """Solve the MIP over the neighbourhood, change penalty on every non-kept candidate.
+
+    Before HiGHS, two exact reductions: a capacity row that even the largest use of every
+    member cannot fill is dropped, and in each order the cheapest column that uses no
+    remaining row (its truck, or "unserved") dominates every column that costs as much or
+    more. Orders left with that one column are decided outside the MIP; the objective and
+    the bound of the report add their cost, so the gap is the whole neighbourhood's.
+    """
     n_open = len(opens)
     choice = np.full(n_open, -1, dtype=np.int64)
     if len(members) == 0:
@@ -696,76 +836,146 @@ def _solve(
             status="trivial", objective=0.0, bound=0.0, gap=0.0, seconds=0.0,
             candidates=len(cands), columns=0, rows=0, fixed_orders=n_open,
         )  # fmt: skip
+    clock = time.perf_counter()
     penalty = costs.change_penalty_eur
     unserved = costs.unserved_penalty_eur
-    cols = np.concatenate(
-        [np.arange(cands.first[o], cands.first[o + 1], dtype=np.int64) for o in members]
-    )
-    group_of = np.full(n_open, -1, dtype=np.int64)
-    group_of[members] = np.arange(len(members))
+    n_groups = len(members)
+    n_rows = len(left)
+    # columns: the members' candidates, then "unserved" for members without a truck
+    cols = _spread(cands.first[members], cands.first[members + 1] - cands.first[members])
     no_truck = members[cands.truck[members] < 0]
-    col_group = np.concatenate([group_of[cands.order[cols]], group_of[no_truck]])
-    has_old = np.array([opens[o].old_sig is not None for o in range(n_open)], dtype=np.bool_)
-    cost_c = cands.objective[cols] + np.where(
-        has_old[cands.order[cols]] & (keep[cands.order[cols]] != cols), penalty, 0.0
+    group_of = np.full(n_open, -1, dtype=np.int64)
+    group_of[members] = np.arange(n_groups)
+    has_old = np.array([op.old_sig is not None for op in opens], dtype=np.bool_)
+    owner = cands.order[cols]
+    changed = has_old[owner] & (keep[owner] != cols)
+    cost = np.concatenate(
+        [cands.objective[cols] + np.where(changed, penalty, 0.0), np.full(len(no_truck), unserved)]
     )
-    col_cost = np.concatenate([cost_c, np.full(len(no_truck), unserved)])
-    counts = np.concatenate(
-        [cands.res_ptr[cols + 1] - cands.res_ptr[cols], np.zeros(len(no_truck), dtype=np.int64)]
-    )
-    entries = _spread(cands.res_ptr[cols], counts[: len(cols)])
-    rows_used, row_index = np.unique(cands.res_row[entries], return_inverse=True)
-    ptr = np.zeros(len(col_cost) + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    order_cols = np.argsort(col_group, kind="stable")
-    col_cost, col_group = col_cost[order_cols], col_group[order_cols]
-    counts_sorted = counts[order_cols]
-    new_ptr = np.zeros(len(col_cost) + 1, dtype=np.int64)
-    np.cumsum(counts_sorted, out=new_ptr[1:])
-    gather = _spread(ptr[:-1][order_cols], counts_sorted)
-    res_row = row_index.astype(np.int64)[gather]
-    res_val = cands.res_val[entries][gather]
-    source = np.concatenate([cols, -1 - np.arange(len(no_truck))])[order_cols]
-    cap = left[rows_used]
-    # warm start: kept chains that fit, then the cheapest that fits, else unserved / truck
-    position = {int(src): j for j, src in enumerate(source.tolist())}
-    slack_pos = {int(no_truck[-1 - src]): j for j, src in enumerate(source.tolist()) if src < 0}
-    room = cap.copy()
-    start = np.zeros(len(members), dtype=np.int64)
-    for g, o in enumerate(members.tolist()):
-        tries = [int(keep[o])] if keep[o] >= 0 else []
-        tries += sorted(
-            range(int(cands.first[o]), int(cands.first[o + 1])),
-            key=lambda c: float(col_cost[position[c]]),
-        )
-        picked = -1
-        for c in tries:
-            j = position[c]
-            r, v = res_row[new_ptr[j] : new_ptr[j + 1]], res_val[new_ptr[j] : new_ptr[j + 1]]
-            if np.all(room[r] + 1e-9 >= v):
-                room[r] -= v
-                picked = j
-                break
-        start[g] = picked if picked >= 0 else slack_pos.get(o, position.get(int(cands.truck[o]), 0))
-    from smartlogistics.planner._solver import solve_assignment  # HiGHS: load on use
+    group = np.concatenate([group_of[owner], group_of[no_truck]])
+    source = np.concatenate([cols, -1 - np.arange(len(no_truck), dtype=np.int64)])
+    width = cands.res_ptr[cols + 1] - cands.res_ptr[cols]
+    entries = _spread(cands.res_ptr[cols], width)
+    e_col = np.repeat(np.arange(len(cols), dtype=np.int64), width)
+    e_row, e_val = cands.res_row[entries], cands.res_val[entries]
+    # rows that cannot bind: an order's use of a row is the same for all its candidates
+    _, once = np.unique(group[e_col] * n_rows + e_row, return_index=True)
+    worst = _by_row(e_row[once], e_val[once], n_rows)
+    live = (worst > left + 1e-9)[e_row]
+    e_col, e_row, e_val = e_col[live], e_row[live], e_val[live]
+    free = np.bincount(e_col, minlength=len(cost)) == 0
+    # the cheapest free column of each order dominates every column not cheaper
+    rank = np.lexsort((np.arange(len(cost)), cost, ~free, group))
+    starts = np.searchsorted(group[rank], np.arange(n_groups), side="left")
+    rep = rank[starts]  # every order has a free column (truck or unserved), cheapest first
+    useful = cost < cost[rep][group] - 1e-9
+    useful[rep] = True
+    size = np.bincount(group[useful], minlength=n_groups)
+    in_mip = size[group] >= 2
+    fixed_groups = np.nonzero(size < 2)[0]
+    fixed_cost = float(cost[rep[fixed_groups]].sum())
+    chosen_src = np.full(n_groups, -1, dtype=np.int64)
+    chosen_src[fixed_groups] = source[rep[fixed_groups]]
+    mip_groups = np.nonzero(size >= 2)[0]
+    report_cols, report_rows = 0, 0
+    status, objective, bound, seconds = "trivial", fixed_cost, fixed_cost, 0.0
+    if len(mip_groups):
+        mcols = np.nonzero(useful & in_mip)[0]
+        g_new = np.full(n_groups, -1, dtype=np.int64)
+        g_new[mip_groups] = np.arange(len(mip_groups))
+        mcols = mcols[np.argsort(g_new[group[mcols]], kind="stable")]
+        pos = np.full(len(cost), -1, dtype=np.int64)
+        pos[mcols] = np.arange(len(mcols))
+        take = pos[e_col] >= 0
+        m_col, m_row, m_val = pos[e_col[take]], e_row[take], e_val[take]
+        by = np.argsort(m_col, kind="stable")
+        m_col, m_row, m_val = m_col[by], m_row[by], m_val[by]
+        rows_used, row_index = np.unique(m_row, return_inverse=True)
+        ptr = np.zeros(len(mcols) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(m_col, minlength=len(mcols)), out=ptr[1:])
+        res_row = row_index.astype(np.int64)
+        m_cost, m_group = cost[mcols], g_new[group[mcols]]
+        start = _warm_start(
+            m_cost, m_group, ptr, res_row, m_val, left[rows_used], source[mcols],
+            rep_pos=pos[rep[mip_groups]], keep=keep, members=members[mip_groups],
+            affected=affected, opens=opens,
+        )  # fmt: skip
+        from smartlogistics.planner._solver import solve_assignment  # HiGHS: load on use
 
-    result = solve_assignment(
-        col_cost, col_group, len(members), new_ptr, res_row, res_val, cap, start,
-        time_limit_s=time_limit_s, mip_gap=mip_gap,
-    )  # fmt: skip
-    chosen = source[result.choice]
-    choice[members] = np.where(chosen >= 0, chosen, -1)
+        result = solve_assignment(
+            m_cost, m_group, len(mip_groups), ptr, res_row, m_val, left[rows_used], start,
+            time_limit_s=max(time_limit_s - (time.perf_counter() - clock), 0.01),
+            mip_gap=mip_gap, mip_abs_gap=mip_gap * fixed_cost if fixed_cost > 0 else None,
+        )  # fmt: skip
+        chosen_src[mip_groups] = source[mcols[result.choice]]
+        status, seconds = result.status, result.seconds
+        objective = fixed_cost + result.objective
+        bound = fixed_cost + result.bound if np.isfinite(result.bound) else -np.inf
+        report_cols, report_rows = len(mcols), len(rows_used) + len(mip_groups)
+    choice[members] = np.where(chosen_src >= 0, chosen_src, -1)
+    gap = (objective - bound) / max(abs(objective), 1e-9) if np.isfinite(bound) else np.inf
     return choice, SolverReport(
-        status=result.status,
-        objective=result.objective,
-        bound=result.bound if np.isfinite(result.bound) else None,
-        gap=result.gap if np.isfinite(result.gap) else None,
-        seconds=result.seconds,
+        status=status,
+        objective=objective,
+        bound=bound if np.isfinite(bound) else None,
+        gap=float(gap) if np.isfinite(gap) else None,
+        seconds=seconds,
         candidates=len(cands),
-        columns=len(col_cost),
-        rows=len(rows_used) + len(members),
-        fixed_orders=n_open - len(members),
+        columns=report_cols,
+        rows=report_rows,
+        fixed_orders=n_open - len(mip_groups),
     )
+
+
+def _warm_start(
+    cost: FloatArray,
+    group: IntArray,
+    ptr: IntArray,
+    res_row: IntArray,
+    res_val: FloatArray,
+    cap: FloatArray,
+    source: IntArray,
+    *,
+    rep_pos: IntArray,
+    keep: IntArray,
+    members: IntArray,
+    affected: BoolArray,
+    opens: Sequence[_Open],
+) -> IntArray:
+    """Return a feasible start: the old chains of the unaffected, then greedy for the rest.
+
+    The unaffected members keep their chains (they fit together: the disruptions did not
+    touch them); then the affected members, by release time, take their cheapest column
+    that fits the room left, else their truck or "unserved" column (``rep_pos``).
+    """
+    n = len(members)
+    bounds = np.searchsorted(group, np.arange(n + 1), side="left")
+    at = {int(src): j for j, src in enumerate(source.tolist()) if src >= 0}
+    room = cap.copy()
+    start = rep_pos.copy()
+
+    def fits(j: int) -> bool:
+        r, v = res_row[ptr[j] : ptr[j + 1]], res_val[ptr[j] : ptr[j + 1]]
+        if np.all(room[r] + 1e-9 >= v):
+            room[r] -= v
+            return True
+        return False
+
+    later: list[int] = []
+    for g in range(n):
+        o = int(members[g])
+        j = at.get(int(keep[o]), -1) if keep[o] >= 0 else -1
+        if not affected[o] and j >= 0 and fits(j):
+            start[g] = j
+        else:
+            later.append(g)
+    later.sort(key=lambda g: (opens[int(members[g])].sub.release.timestamp(), g))
+    for g in later:
+        for j in sorted(range(int(bounds[g]), int(bounds[g + 1])), key=lambda j: float(cost[j])):
+            if fits(j):
+                start[g] = j
+                break
+    return start
 
 
 def _decode(
