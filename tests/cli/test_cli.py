@@ -14,26 +14,17 @@ from smartlogistics import __version__
 from smartlogistics.cli import run
 from smartlogistics.emissions import load_default_factors
 from smartlogistics.network import Mode
+from tests._cli import cli_error, cli_json
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
-    code = run(list(argv))
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return json.loads(out.out)
+    return cli_json(capsys, argv)
 
 
 def _error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code = run(list(argv))
-    out = capsys.readouterr()
-    assert code == 2
-    assert out.out == ""
-    lines = out.err.splitlines()
-    assert len(lines) == 1, out.err
-    assert lines[0].startswith("error: ")
-    return lines[0]
+    return cli_error(capsys, argv)
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 
-from smartlogistics.cli.design import design_app
+from smartlogistics.cli import run
+from tests._cli import cli_error, cli_json
 
 from .conftest import DATA
 
 
-def _local_run(argv: list[str]) -> int:
-    """The sub-app through the platform's error boundary, before the lead registers it."""
-    app_module = importlib.import_module("smartlogistics.cli.app")
-    root = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    root.add_typer(design_app, name="design")
-    saved = app_module.app
-    app_module.app = root  # type: ignore[attr-defined]
-    try:
-        code: int = app_module.run(argv)
-        return code
-    finally:
-        app_module.app = saved  # type: ignore[attr-defined]
-
-
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:
-    code = _local_run(argv)
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return json.loads(out.out)
+    return cli_json(capsys, argv)
 
 
 def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
-    code = _local_run(argv)
-    out = capsys.readouterr()
-    assert code == 2
-    assert out.out == ""
-    lines = out.err.splitlines()
-    assert len(lines) == 1, out.err
-    return lines[0]
+    return cli_error(capsys, argv)
 
 
 def test_solve_json(capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,7 +40,7 @@ def test_solve_infeasible_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_solve_table(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _local_run(["design", "solve", str(DATA / "hand.json"), "--method", "matheuristic"]) == 0
+    assert run(["design", "solve", str(DATA / "hand.json"), "--method", "matheuristic"]) == 0
     assert "optimal" in capsys.readouterr().out
 
 

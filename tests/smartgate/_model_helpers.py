@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import typer
 
-from smartlogistics.cli.smartgate import smartgate_app
+from smartlogistics.cli import run
 from smartlogistics.smartgate.model import ColumnSpec, RiskModel, read_table, train
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "smartgate"
@@ -30,14 +28,5 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def run_cli(argv: list[str]) -> int:
-    """The sub-app through the platform's error boundary (``cli.app.run``)."""
-    app_module = importlib.import_module("smartlogistics.cli.app")
-    root = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    root.add_typer(smartgate_app, name="smartgate")
-    saved = app_module.app
-    app_module.app = root  # type: ignore[attr-defined]
-    try:
-        code: int = app_module.run(argv)
-        return code
-    finally:
-        app_module.app = saved  # type: ignore[attr-defined]
+    """The ``smartlogistics`` command in-process (``cli.run``), returning its exit code."""
+    return run(argv)

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ._model_helpers import HISTORY, run_cli
+from tests._cli import cli_error, cli_json
+
+from ._model_helpers import HISTORY
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> Any:
-    code = run_cli(argv)
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    return json.loads(out.out)
+    return cli_json(capsys, argv)
 
 
 def _error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
-    code = run_cli(argv)
-    out = capsys.readouterr()
-    assert code == 2
-    assert out.out == ""
-    lines = out.err.splitlines()
-    assert len(lines) == 1, out.err
-    return lines[0]
+    return cli_error(capsys, argv)
 
 
 @pytest.fixture(scope="module")
