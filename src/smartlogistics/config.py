@@ -37,6 +37,21 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the web server binds to.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port of the web server.")
+    max_request_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=0,
+        description="Largest HTTP request body the web app accepts (bytes); larger is a 413.",
+    )
+    smartgate_model_dir: Path | None = Field(
+        default=None,
+        description="SmartGate risk model artifact loaded by the web app; unset = rules only.",
+    )
+    smartgate_inspection_share: float = Field(
+        default=0.02,
+        gt=0,
+        le=1,
+        description="Share of consignments the inspectors can take (sets the red threshold).",
+    )
 
 
 @lru_cache(maxsize=1)
