@@ -1,0 +1,54 @@
+"""``smartlogistics serve``: run the platform's web app (dashboard and HTTP APIs) on Uvicorn.
+
+Uvicorn imports ``smartlogistics.web:create_app`` as a factory in each worker, so every
+worker runs the app's lifespan once (database migrated, SmartGate model loaded) and reads
+its settings from the environment (``SMARTLOGISTICS_*``). FastAPI, Uvicorn and SQLAlchemy
+are imported only when the command runs, so the command line stays light.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from smartlogistics.config import get_settings
+
+__all__ = ["APP_FACTORY", "serve"]
+
+#: The import string of the app factory Uvicorn runs.
+APP_FACTORY = "smartlogistics.web:create_app"
+
+
+def serve(
+    host: Annotated[
+        str | None,
+        typer.Option("--host", help="Address to bind (default: SMARTLOGISTICS_HOST, 127.0.0.1)."),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=1, max=65535, help="Port (default: SMARTLOGISTICS_PORT, 8000)."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Worker processes (each loads the model).")
+    ] = 1,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = True,
+) -> None:
+    """Serve the dashboard and the HTTP APIs (SmartGate under /smartgate) until stopped."""
+    import uvicorn
+
+    settings = get_settings()
+    bind_host = host if host is not None else settings.host
+    bind_port = port if port is not None else settings.port
+    shown = f"[{bind_host}]" if ":" in bind_host else bind_host
+    typer.echo(f"serving Smart Logistics Amsterdam on http://{shown}:{bind_port}")
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers,
+        access_log=access_log,
+    )
