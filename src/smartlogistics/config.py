@@ -7,11 +7,13 @@ tests and commands can change the environment before first use.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
 
@@ -52,6 +54,44 @@ class Settings(BaseSettings):
         le=1,
         description="Share of consignments the inspectors can take (sets the red threshold).",
     )
+    # --- hub authentication (docs/hub-security.md) ---
+    auth: Literal["oidc", "disabled"] = Field(
+        default="oidc",
+        description="Hub authentication: 'oidc' bearer tokens, or 'disabled' (loopback only).",
+    )
+    auth_dev_agent: str = Field(
+        default="http://127.0.0.1:8080/logistics-objects/dev-agent",
+        description="Logistics agent URI every request acts as when auth is 'disabled'.",
+    )
+    oidc_issuers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Allowed token issuers ('iss'), comma-separated or a JSON list.",
+    )
+    oidc_jwks: str | None = Field(
+        default=None,
+        description="Verification keys: a JWKS or PEM file path, or an https JWKS URL.",
+    )
+    oidc_audience: str | None = Field(
+        default=None, description="Required token audience ('aud'); unset = not checked."
+    )
+    oidc_leeway_s: int = Field(
+        default=30, ge=0, le=300, description="Clock skew allowed on exp/nbf/iat (seconds)."
+    )
+    dev_key_path: Path | None = Field(
+        default=None,
+        description="Development signing key; unset = <var_dir>/hub/dev-signing-key.pem.",
+    )
+
+    @field_validator("oidc_issuers", mode="before")
+    @classmethod
+    def _split_issuers(cls, value: object) -> object:
+        """Accept ``a,b`` as well as a JSON list from the environment."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
 
 @lru_cache(maxsize=1)
