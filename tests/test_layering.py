@@ -44,6 +44,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "smartlogistics.config",
         "smartlogistics.smartgate",
     ),
+    "hub": (
+        "smartlogistics.errors",
+        "smartlogistics.values",
+        "smartlogistics.config",
+        "smartlogistics.hub",
+    ),
     "design": (
         "smartlogistics.errors",
         "smartlogistics.values",
@@ -108,6 +114,11 @@ def test_importing_the_package_stays_light() -> None:
 def test_network_and_emissions_do_not_pull_the_cli() -> None:
     loaded = _modules_after("import smartlogistics.network, smartlogistics.emissions")
     assert not loaded & {"typer", "rich", "sqlalchemy", "fastapi", "highspy"}
+
+
+def test_hub_loads_rdflib_and_pyld_only_on_use() -> None:
+    loaded = _modules_after("import smartlogistics.hub")
+    assert not loaded & {"rdflib", "pyld", "fastapi", "sqlalchemy"}
 
 
 def test_planner_and_design_load_highs_only_when_solving() -> None:
