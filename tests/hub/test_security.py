@@ -208,6 +208,9 @@ def test_exp_is_required_and_numeric(verifier: TokenVerifier) -> None:
     # the specification's example writes exp as a date string; RFC 7519 wants seconds
     token = _token(exp="2023-03-031T10:38:01.000Z")
     assert _reason(verifier, token) is AuthReason.INVALID_TIME_CLAIM
+    assert _reason(verifier, _token(exp=10**20)) is AuthReason.INVALID_TIME_CLAIM
+    assert _reason(verifier, _token(iat="yesterday")) is AuthReason.INVALID_TIME_CLAIM
+    assert _reason(verifier, _token(nbf=[1])) is AuthReason.INVALID_TIME_CLAIM
 
 
 def test_wrong_or_missing_issuer(verifier: TokenVerifier) -> None:

@@ -454,12 +454,16 @@ class TokenVerifier:
             agent = check_agent_uri(claims[AGENT_CLAIM], AGENT_CLAIM)
         except InvalidInputError:
             raise AuthError(AuthReason.INVALID_AGENT_URI) from None
+        try:
+            expires_at = datetime.fromtimestamp(int(claims["exp"]), UTC)
+        except (OverflowError, ValueError, OSError):  # beyond the year 9999
+            raise AuthError(AuthReason.INVALID_TIME_CLAIM) from None
         subject = claims.get("sub")
         return Principal(
             agent_uri=agent,
             issuer=issuer,
             subject=subject if isinstance(subject, str) else None,
-            expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+            expires_at=expires_at,
             claims=MappingProxyType(claims),
         )
 
