@@ -100,3 +100,39 @@ def test_bad_input_stores_nothing(log: DecisionLog, database: Engine) -> None:
     with pytest.raises(InvalidInputError) as info:
         log.append([good], [])
     assert info.value.field == "consignments"
+
+
+def test_times_are_stored_in_utc_whatever_their_offset(log: DecisionLog) -> None:
+    decision = _decision("A", "RED")
+    decision["decided_at"] = "2026-12-01T10:00:00+01:00"
+    (decision_id,) = log.append([decision], [{"id": "A"}])
+    amsterdam = datetime.fromisoformat("2026-12-01T12:30:00+01:00")
+    log.record_outcome(decision_id, illicit=True, inspected_at=amsterdam)
+    stored = log.get(decision_id)
+    assert stored is not None
+    assert stored["decided_at"] == "2026-12-01T09:00:00+00:00"
+    assert stored["outcomes"][0]["inspected_at"] == "2026-12-01T11:30:00+00:00"
+
+
+def test_several_outcomes_are_all_or_nothing(log: DecisionLog) -> None:
+    ids = log.append([_decision("A", "RED"), _decision("B", "RED")], [{"id": "A"}, {"id": "B"}])
+    with pytest.raises(InvalidInputError) as info:
+        log.record_outcomes(
+            [
+                {"decision_id": ids[0], "illicit": True},
+                {"decision_id": "ghost", "illicit": False},
+            ]
+        )
+    assert (info.value.field, info.value.problem) == (
+        "outcomes[1].decision_id",
+        "no decision 'ghost'",
+    )
+    first = log.get(ids[0])
+    assert first is not None and first["outcomes"] == []
+    stored = log.record_outcomes(
+        [{"decision_id": ids[0], "illicit": True}, {"decision_id": ids[1], "illicit": False}]
+    )
+    assert [o["illicit"] for o in stored] == [True, False]
+    with pytest.raises(InvalidInputError) as info:
+        log.record_outcomes([{"decision_id": ids[0], "illicit": True, "value_at_stake": -1}])
+    assert info.value.field == "outcomes[0].value_at_stake"

@@ -20,6 +20,7 @@ from smartlogistics.cli.design import design_app
 from smartlogistics.cli.emissions import emissions_app
 from smartlogistics.cli.plan import plan_app
 from smartlogistics.cli.region import region_app
+from smartlogistics.cli.serve import serve
 from smartlogistics.cli.smartgate import smartgate_app
 from smartlogistics.errors import InvalidInputError
 from smartlogistics.values import from_validation_error
@@ -40,6 +41,7 @@ app.add_typer(design_app, name="design")
 app.add_typer(smartgate_app, name="smartgate")
 app.add_typer(db_app, name="db")
 app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 def _version(value: bool) -> None:

@@ -41,7 +41,7 @@ def _moment(value: Any, field: str) -> datetime:
         raise InvalidInputError(field, "expected an ISO 8601 time")
     if moment.tzinfo is None:
         raise InvalidInputError(field, f"{moment.isoformat()} has no UTC offset")
-    return moment
+    return moment.astimezone(UTC)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -156,27 +156,69 @@ class DecisionLog:
             Unknown decision (field ``decision_id``), negative value, or a time without an
             offset (field ``inspected_at``).
         """
-        if value_at_stake is not None and not value_at_stake >= 0:
-            raise InvalidInputError("value_at_stake", f"must be >= 0, got {value_at_stake!r}")
-        if inspected_at is not None and inspected_at.tzinfo is None:
-            raise InvalidInputError("inspected_at", "has no UTC offset")
-        row = {
+        outcome = {
             "decision_id": decision_id,
-            "illicit": bool(illicit),
+            "illicit": illicit,
             "value_at_stake": value_at_stake,
             "agency": agency,
             "notes": notes,
             "inspected_at": inspected_at,
-            "recorded_at": _now(),
         }
+        return self.record_outcomes([outcome], prefix=None)[0]
+
+    def record_outcomes(
+        self, outcomes: Sequence[Mapping[str, Any]], *, prefix: str | None = "outcomes"
+    ) -> list[dict[str, Any]]:
+        """Append several outcomes in one transaction: all are stored, or none.
+
+        Each mapping has ``decision_id`` and ``illicit`` and optionally ``value_at_stake``,
+        ``agency``, ``notes`` and ``inspected_at`` (a datetime with offset, stored in UTC).
+
+        Raises
+        ------
+        InvalidInputError
+            Naming ``outcomes[i].<field>`` (or just ``<field>`` with ``prefix=None``): an
+            unknown decision, a negative value, a time without an offset.
+        """
+        rows: list[dict[str, Any]] = []
+        recorded = _now()
+        for i, outcome in enumerate(outcomes):
+            where = "" if prefix is None else f"{prefix}[{i}]."
+            value = outcome.get("value_at_stake")
+            if value is not None and not value >= 0:
+                raise InvalidInputError(f"{where}value_at_stake", f"must be >= 0, got {value!r}")
+            inspected = outcome.get("inspected_at")
+            if inspected is not None:
+                inspected = _moment(inspected, f"{where}inspected_at")
+            rows.append(
+                {
+                    "decision_id": str(outcome["decision_id"]),
+                    "illicit": bool(outcome["illicit"]),
+                    "value_at_stake": value,
+                    "agency": outcome.get("agency"),
+                    "notes": outcome.get("notes"),
+                    "inspected_at": inspected,
+                    "recorded_at": recorded,
+                }
+            )
+        results: list[dict[str, Any]] = []
         with self.engine.begin() as conn:
-            known = conn.execute(
-                select(smartgate_decisions.c.id).where(smartgate_decisions.c.id == decision_id)
-            ).first()
-            if known is None:
-                raise InvalidInputError("decision_id", f"no decision {decision_id!r}")
-            new_id = conn.execute(insert(smartgate_outcomes).values(**row)).inserted_primary_key
-        return {"id": int(new_id[0]) if new_id else None, **_outcome_json_row(row)}
+            wanted = {row["decision_id"] for row in rows}
+            known = set(
+                conn.execute(
+                    select(smartgate_decisions.c.id).where(smartgate_decisions.c.id.in_(wanted))
+                ).scalars()
+            )
+            for i, row in enumerate(rows):
+                if row["decision_id"] not in known:
+                    where = "" if prefix is None else f"{prefix}[{i}]."
+                    raise InvalidInputError(
+                        f"{where}decision_id", f"no decision {row['decision_id']!r}"
+                    )
+            for row in rows:
+                key = conn.execute(insert(smartgate_outcomes).values(**row)).inserted_primary_key
+                results.append({"id": int(key[0]) if key else None, **_outcome_json_row(row)})
+        return results
 
     def labelled_history(self) -> list[dict[str, Any]]:
         """Rows for retraining: each decided consignment that has an outcome, with its label.

@@ -20,7 +20,7 @@ while a model scores.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
@@ -204,18 +204,19 @@ def record_outcomes(service: SmartGate, body: Annotated[Any, Body()]) -> JSONRes
         if outcome.decision_id not in known:
             path = "".join(f"[{p}]" if isinstance(p, int) else p for p in loc)
             raise NotFoundError(f"{path}.decision_id", f"no decision {outcome.decision_id!r}")
-    recorded = [
-        service.log.record_outcome(
-            o.decision_id,
-            illicit=o.illicit,
-            value_at_stake=o.value_at_stake,
-            agency=o.agency,
-            notes=o.notes,
-            # in UTC: SQLite keeps no offset, and the log reads its times back as UTC
-            inspected_at=o.inspected_at.astimezone(UTC) if o.inspected_at else None,
-        )
-        for o in outcomes
-    ]
+    recorded = service.log.record_outcomes(
+        [
+            {
+                "decision_id": o.decision_id,
+                "illicit": o.illicit,
+                "value_at_stake": o.value_at_stake,
+                "agency": o.agency,
+                "notes": o.notes,
+                "inspected_at": o.inspected_at,
+            }
+            for o in outcomes
+        ]
+    )
     return JSONResponse(recorded if isinstance(body, list) else recorded[0], status_code=201)
 
 
