@@ -10,9 +10,7 @@ from pathlib import Path
 
 import jwt
 import pytest
-import typer
 
-from smartlogistics.cli.hub import hub_app
 from smartlogistics.config import get_settings
 from smartlogistics.hub._keys import JwksFile
 from smartlogistics.hub.security import DEV_ISSUER, TokenVerifier
@@ -25,19 +23,8 @@ AGENT = "https://1r.example.com/logistics-objects/agent-1"
 
 
 @pytest.fixture(autouse=True)
-def registered(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Run through the real error boundary (``cli.run``) with ``hub`` registered.
-
-    Until the lead registers ``hub_app`` in ``cli/app.py`` this puts it on a copy of the
-    root command; afterwards the registered one is used as it is.
-    """
-    if not any(group.name == "hub" for group in cli_app.app.registered_groups):
-        root = typer.Typer(no_args_is_help=True, add_completion=False)
-        root.registered_groups = list(cli_app.app.registered_groups)
-        root.registered_commands = list(cli_app.app.registered_commands)
-        root.registered_callback = cli_app.app.registered_callback
-        root.add_typer(hub_app, name="hub")
-        monkeypatch.setattr(cli_app, "app", root)
+def dev_var(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Keep the development signing key of each test in its own ``var`` folder."""
     monkeypatch.setenv("SMARTLOGISTICS_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("SMARTLOGISTICS_DEV_KEY_PATH", raising=False)
     get_settings.cache_clear()

@@ -18,6 +18,7 @@ from smartlogistics.cli.db import db_app
 from smartlogistics.cli.demo import demo
 from smartlogistics.cli.design import design_app
 from smartlogistics.cli.emissions import emissions_app
+from smartlogistics.cli.hub import hub_app
 from smartlogistics.cli.plan import plan_app
 from smartlogistics.cli.region import region_app
 from smartlogistics.cli.serve import serve
@@ -39,6 +40,7 @@ app.add_typer(emissions_app, name="emissions")
 app.add_typer(plan_app, name="plan")
 app.add_typer(design_app, name="design")
 app.add_typer(smartgate_app, name="smartgate")
+app.add_typer(hub_app, name="hub")
 app.add_typer(db_app, name="db")
 app.command("demo")(demo)
 app.command("serve")(serve)

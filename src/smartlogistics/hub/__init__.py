@@ -1,4 +1,4 @@
-"""The ONE Record hub: JSON-LD processing and ontology validation (the foundation).
+"""The ONE Record hub: JSON-LD, ontology validation and authentication (the foundation).
 
 The hub stands on its own: it imports only ``errors``, ``values`` and ``config`` of the
 platform. Importing this package loads neither rdflib nor PyLD; the names below resolve on
@@ -26,21 +26,51 @@ if TYPE_CHECKING:
         PropertyRule,
         load_ontology,
     )
+    from smartlogistics.hub.security import (
+        DEV_ISSUER,
+        Authenticator,
+        AuthError,
+        AuthReason,
+        DevSigningKey,
+        Principal,
+        TokenVerifier,
+        bearer_token,
+        check_agent_uri,
+        check_bind_allowed,
+        dev_signing_key,
+        is_loopback_host,
+        mint_token,
+        www_authenticate,
+    )
 
 __all__ = [
+    "DEV_ISSUER",
     "ONE_RECORD_CONTEXT",
+    "AuthError",
+    "AuthReason",
+    "Authenticator",
     "CodeList",
+    "DevSigningKey",
     "Ontology",
     "OntologyClass",
     "OntologyProperty",
+    "Principal",
     "Problem",
     "PropertyRule",
     "RemoteContextRefusedError",
+    "TokenVerifier",
+    "bearer_token",
+    "check_agent_uri",
+    "check_bind_allowed",
+    "dev_signing_key",
     "document_loader",
+    "is_loopback_host",
     "load_ontology",
+    "mint_token",
     "normalise",
     "validate_logistics_object",
     "validate_node",
+    "www_authenticate",
 ]
 
 _HOME = {
@@ -57,6 +87,20 @@ _HOME = {
     "OntologyProperty": "smartlogistics.hub.ontology",
     "PropertyRule": "smartlogistics.hub.ontology",
     "load_ontology": "smartlogistics.hub.ontology",
+    "AuthError": "smartlogistics.hub.security",
+    "AuthReason": "smartlogistics.hub.security",
+    "Authenticator": "smartlogistics.hub.security",
+    "Principal": "smartlogistics.hub.security",
+    "TokenVerifier": "smartlogistics.hub.security",
+    "DevSigningKey": "smartlogistics.hub.security",
+    "DEV_ISSUER": "smartlogistics.hub.security",
+    "bearer_token": "smartlogistics.hub.security",
+    "check_agent_uri": "smartlogistics.hub.security",
+    "check_bind_allowed": "smartlogistics.hub.security",
+    "dev_signing_key": "smartlogistics.hub.security",
+    "is_loopback_host": "smartlogistics.hub.security",
+    "mint_token": "smartlogistics.hub.security",
+    "www_authenticate": "smartlogistics.hub.security",
 }
 
 
