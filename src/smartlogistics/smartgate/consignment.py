@@ -27,10 +27,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
+from json.encoder import encode_basestring
+from operator import itemgetter
 from typing import Annotated, Any, Final
 
 import yaml
@@ -45,6 +47,10 @@ __all__ = [
     "PLACI_ELEMENTS",
     "CodeLists",
     "Consignment",
+    "ConsignmentBatch",
+    "as_batch",
+    "consignment_columns",
+    "input_hashes",
     "load_code_lists",
 ]
 
@@ -390,25 +396,183 @@ class Consignment(ValueObject):
     def canonical_json(self) -> str:
         """Return the consignment as canonical JSON: sorted keys, no spaces, no missing fields.
 
-        The routing is a list and ``filed_at`` ISO 8601 text (``isoformat``). Two filings
+        The routing is a list and ``filed_at`` ISO 8601 text (``isoformat``); text is
+        written as characters (non-ASCII not escaped) and floats as ``repr``. Two filings
         that differ only in key order, blank versus absent fields or the case of codes give
         the same text, because it is written from the validated model.
         """
-        data: dict[str, Any] = {}
-        for name in _SORTED_COLUMNS:  # built in sorted order: no sort_keys needed
-            value = getattr(self, name)
-            if value is None or value == ():
-                continue
-            if name == "routing":
-                value = list(value)
-            elif name == "filed_at":
-                value = value.isoformat()
-            data[name] = value
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        return _canonical_json(self.__dict__)
 
     def input_hash(self) -> str:
         """SHA-256 (hex) of :meth:`canonical_json`: what a decision was taken on."""
-        return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
+        return _sha256(_canonical_json(self.__dict__).encode("utf-8")).hexdigest()
+
+
+class ConsignmentBatch(tuple[Consignment, ...]):
+    """An immutable batch of consignments that extracts its columns once.
+
+    The batch paths (input hashes, every rule, the model's frame) read a batch column by
+    column; :func:`consignment_columns` on a ``ConsignmentBatch`` returns the columns
+    extracted on first use instead of walking the consignments again.
+    :meth:`Screener.screen_batch <smartlogistics.smartgate.screening.Screener.screen_batch>`
+    wraps its input in one. Being a tuple, it cannot change after its columns are taken.
+    """
+
+    def columns(self) -> dict[str, tuple[Any, ...]]:
+        """Every field's values in batch order, as stored (see :func:`consignment_columns`)."""
+        cached: dict[str, tuple[Any, ...]] | None = self.__dict__.get("_columns")
+        if cached is None:
+            cached = self.__dict__["_columns"] = _extract(self, CSV_COLUMNS)
+        return cached
+
+    def record_columns(self) -> dict[str, tuple[Any, ...]]:
+        """Return the columns of :meth:`Consignment.to_record` (routing, filed_at as text)."""
+        cached: dict[str, tuple[Any, ...]] | None = self.__dict__.get("_records")
+        if cached is None:
+            columns = self.columns()
+            routes = {r: ";".join(r) if r else None for r in set(columns["routing"])}
+            cached = {
+                **columns,
+                "routing": tuple([routes[r] for r in columns["routing"]]),
+                "filed_at": tuple(
+                    [
+                        f.isoformat() if isinstance(f, datetime) else None
+                        for f in columns["filed_at"]
+                    ]
+                ),
+            }
+            self.__dict__["_records"] = cached
+        return cached
+
+
+def as_batch(consignments: Sequence[Consignment]) -> ConsignmentBatch:
+    """Return ``consignments`` as a :class:`ConsignmentBatch` (itself when it is one)."""
+    if isinstance(consignments, ConsignmentBatch):
+        return consignments
+    return ConsignmentBatch(consignments)
+
+
+def consignment_columns(
+    consignments: Sequence[Consignment], names: Sequence[str] | None = None
+) -> dict[str, tuple[Any, ...]]:
+    """Return the batch column by column: each field name to its values, in batch order.
+
+    One pass over the consignments' attribute dictionaries (none for a
+    :class:`ConsignmentBatch` whose columns were taken before); the columnar form is what
+    the batch paths (input hashes, rules, the model's frame) work on.
+
+    Parameters
+    ----------
+    consignments
+        The batch.
+    names
+        The fields wanted (default: all, :data:`CSV_COLUMNS`).
+
+    Returns
+    -------
+    dict
+        ``name -> tuple`` of values as stored (``routing`` a tuple, ``filed_at`` a
+        datetime, missing values ``None``); empty tuples for an empty batch.
+    """
+    names = CSV_COLUMNS if names is None else tuple(names)
+    if isinstance(consignments, ConsignmentBatch):
+        columns = consignments.columns()
+        return {name: columns[name] for name in names}
+    return _extract(consignments, names)
+
+
+def _extract(
+    consignments: Sequence[Consignment], names: tuple[str, ...]
+) -> dict[str, tuple[Any, ...]]:
+    if not consignments:
+        return {name: () for name in names}
+    if len(names) == 1:
+        only = names[0]
+        return {only: tuple([c.__dict__[only] for c in consignments])}
+    get = itemgetter(*names)
+    rows = [get(c.__dict__) for c in consignments]
+    return dict(zip(names, zip(*rows, strict=True), strict=True))
+
+
+def input_hashes(consignments: Sequence[Consignment]) -> list[str]:
+    """Return :meth:`Consignment.input_hash` of each consignment, in order (the batch path).
+
+    Byte for byte the same canonical JSON as one at a time, written column by column: each
+    field's ``"name":value,`` fragment is encoded once per distinct value in the batch
+    (names, addresses, countries and descriptions repeat), then a row's fragments are
+    joined and hashed.
+    """
+    if not consignments:
+        return []
+    batch = as_batch(consignments)
+    columns = batch.columns()
+    filed = batch.record_columns()["filed_at"]
+    fragments = [
+        _fragments(name, filed if name == "filed_at" else columns[name]) for name in _SORTED_COLUMNS
+    ]
+    sha = _sha256
+    return [
+        sha(("{" + "".join(row)[:-1] + "}").encode("utf-8")).hexdigest()
+        for row in zip(*fragments, strict=True)
+    ]
+
+
+def _fragments(name: str, values: tuple[Any, ...]) -> list[str]:
+    """Each value's ``"name":value,`` fragment (``""`` when missing), by the field's type."""
+    key = f'"{name}":'
+    encode = _VALUE_ENCODERS.get(name, _escape)
+    distinct = set(values)
+    try:
+        if len(distinct) * 2 > len(values):  # mostly unique (ids, times): encode each
+            return [key + encode(v) + "," if v is not None and v != () else "" for v in values]
+        memo = {v: key + encode(v) + "," if v is not None and v != () else "" for v in distinct}
+    except TypeError:  # a value not of the field's type (a model built without validation)
+        return [_fragment(key, v) for v in values]
+    return [memo[v] for v in values]
+
+
+def _fragment(key: str, value: Any) -> str:
+    """``"name":value,`` as the canonical JSON writes it; ``""`` for a missing value."""
+    if value is None or value == ():
+        return ""
+    kind = type(value)
+    if kind is str:
+        return key + _escape(value) + ","
+    if kind is float:
+        return key + float.__repr__(value) + ","
+    if kind is int:
+        return key + int.__repr__(value) + ","
+    if isinstance(value, datetime):
+        return key + _escape(value.isoformat()) + ","
+    return key + _ENCODER.encode(value) + ","
+
+
+# One encoder for all: ``json.dumps`` with non-default options builds a new one per call.
+# Tuples are written as lists (the routing) and datetimes as ``isoformat()`` (``filed_at``,
+# the only non-JSON type of a consignment); keys come pre-sorted.
+_ENCODER = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False, default=lambda value: value.isoformat()
+)
+_sha256 = hashlib.sha256
+_escape = encode_basestring  # the C escaper json uses with ensure_ascii=False
+#: How the canonical JSON writes the non-text fields' values (text: :data:`_escape`).
+_VALUE_ENCODERS: Final[dict[str, Any]] = {
+    "pieces": int.__repr__,
+    "gross_weight_kg": float.__repr__,
+    "declared_value": float.__repr__,
+    "routing": lambda codes: "[" + ",".join(map(_escape, codes)) + "]",
+    "filed_at": lambda text: _escape(text),  # given as isoformat() text
+}
+
+
+def _canonical_json(fields: Mapping[str, Any]) -> str:
+    return _ENCODER.encode(
+        {
+            name: value
+            for name in _SORTED_COLUMNS
+            if (value := fields[name]) is not None and value != ()
+        }
+    )
 
 
 #: Columns of a consignments CSV file (and keys of :meth:`Consignment.to_record`), in order.
