@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 from smartlogistics.errors import InvalidInputError
-from smartlogistics.smartgate.consignment import Consignment
+from smartlogistics.smartgate.consignment import Consignment, as_batch
 from smartlogistics.smartgate.rules.base import (
     Agency,
     BaseRule,
@@ -110,10 +110,15 @@ class RuleSet:
         return hits
 
     def check_batch(self, consignments: Sequence[Consignment]) -> list[list[RuleHit]]:
-        """All hits per consignment, in order; each rule sees the whole batch at once."""
-        out: list[list[RuleHit]] = [[] for _ in consignments]
+        """All hits per consignment, in order; each rule sees the whole batch at once.
+
+        The batch is wrapped in a :class:`~smartlogistics.smartgate.consignment.ConsignmentBatch`
+        so that the rules share its columns.
+        """
+        batch = as_batch(consignments)
+        out: list[list[RuleHit]] = [[] for _ in batch]
         for rule in self._active:
-            for hits, found in zip(out, rule.check_batch(consignments), strict=True):
+            for hits, found in zip(out, rule.check_batch(batch), strict=True):
                 if found:
                     hits.extend(found)
         return out

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
@@ -29,7 +29,7 @@ from pydantic import Field, model_validator
 
 from smartlogistics.errors import InvalidInputError
 from smartlogistics.provenance import Source, check_source
-from smartlogistics.smartgate.consignment import Consignment
+from smartlogistics.smartgate.consignment import Consignment, consignment_columns
 from smartlogistics.values import ValueObject, parse_model
 
 __all__ = [
@@ -291,6 +291,44 @@ class BaseRule(Generic[C]):
         """Return the hits of every consignment (a loop; vectorised rules override)."""
         check = self.check
         return [check(c) for c in consignments]
+
+    def batch_by_fields(
+        self,
+        consignments: Sequence[Consignment],
+        fields: Sequence[str],
+        check_values: Callable[..., list[RuleHit]],
+    ) -> list[list[RuleHit]]:
+        """Run ``check_values(*values)`` once per distinct combination of ``fields`` in a batch.
+
+        For rules whose hits depend only on a few fields (countries and airports, the
+        description and HS code): consignments that share those values share the result
+        (hits are immutable), so a batch costs one dictionary look-up a consignment plus
+        one check per distinct combination. Every consignment gets its own list.
+
+        Parameters
+        ----------
+        consignments
+            The batch.
+        fields
+            The consignment fields the rule reads, in ``check_values``'s argument order.
+        check_values
+            The rule's check on those values (what :meth:`check` runs on one consignment).
+
+        Returns
+        -------
+        list of list of RuleHit
+            Per consignment, in order.
+        """
+        columns = consignment_columns(consignments, fields)
+        memo: dict[tuple[Any, ...], list[RuleHit]] = {}
+        out: list[list[RuleHit]] = []
+        append = out.append
+        for key in zip(*(columns[name] for name in fields), strict=True):
+            hits = memo.get(key)
+            if hits is None:
+                hits = memo[key] = check_values(*key)
+            append(list(hits) if hits else [])
+        return out
 
     def hit(
         self,

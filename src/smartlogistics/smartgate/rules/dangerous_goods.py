@@ -17,7 +17,7 @@ group per signal, so a description is scanned in a single pass.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
@@ -148,7 +148,13 @@ class DangerousGoodsRule(BaseRule[DangerousGoodsConfig]):
         does not declare them"`` or ``"... ('UN3480') but no HS code declares them"``;
         details hold the ``signal`` id and the ``matched`` text.
         """
-        description = consignment.description
+        return self._check_values(consignment.description, consignment.hs_code)
+
+    def check_batch(self, consignments: Sequence[Consignment]) -> list[list[RuleHit]]:
+        """Return every consignment's hits, scanning each distinct description/HS pair once."""
+        return self.batch_by_fields(consignments, ("description", "hs_code"), self._check_values)
+
+    def _check_values(self, description: str | None, hs: str | None) -> list[RuleHit]:
         if description is None:
             return []
         found: dict[str, str] = {}
@@ -158,7 +164,6 @@ class DangerousGoodsRule(BaseRule[DangerousGoodsConfig]):
                 found[group] = match.group(0)
         if not found:
             return []
-        hs = consignment.hs_code
         hits: list[RuleHit] = []
         for group, text in found.items():
             if group == "un_number":

@@ -20,13 +20,18 @@ Checks (defaults in ``data/data_quality.yaml``):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Annotated
+from collections.abc import Iterable, Sequence
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
 from smartlogistics.errors import InvalidInputError
-from smartlogistics.smartgate.consignment import PLACI_ELEMENTS, Consignment, load_code_lists
+from smartlogistics.smartgate.consignment import (
+    PLACI_ELEMENTS,
+    Consignment,
+    consignment_columns,
+    load_code_lists,
+)
 from smartlogistics.smartgate.rules.base import (
     Agency,
     BaseRule,
@@ -160,10 +165,72 @@ class DataQualityRule(BaseRule[DataQualityConfig]):
         0.01 kg"``; ``"currency 'EUX' is not an ISO 4217 code"``; ``"master_awb
         '074-12345678' fails the IATA check digit (1234567 mod 7 = 5, not 8)"``.
         """
+        required = tuple(getattr(consignment, name) for name in self._required)
+        description = consignment.description
+        master = consignment.master_awb
+        return self._check_values(
+            required,
+            description,
+            description is not None and self.is_vague(description),
+            consignment.gross_weight_kg,
+            consignment.pieces,
+            consignment.currency,
+            _awb_problem(master) if self.config.check_master_awb and master is not None else "",
+        )
+
+    def check_batch(self, consignments: Sequence[Consignment]) -> list[list[RuleHit]]:
+        """Return every consignment's hits; descriptions and master AWBs judged once each.
+
+        Gives the same hits as :meth:`check` on each consignment.
+        """
+        if not consignments:
+            return []
+        own = ("description", "gross_weight_kg", "pieces", "currency", "master_awb")
+        columns = consignment_columns(consignments, tuple(dict.fromkeys((*self._required, *own))))
+        descriptions = columns["description"]
+        vague: dict[str | None, bool] = {None: False}
+        vague.update((d, self.is_vague(d)) for d in set(descriptions) if d is not None)
+        masters = columns["master_awb"]
+        awb: dict[str | None, str] = {None: ""}
+        if self.config.check_master_awb:
+            awb.update((m, _awb_problem(m)) for m in set(masters) if m is not None)
+        required: Iterable[tuple[Any, ...]] = (
+            zip(*(columns[name] for name in self._required), strict=True)
+            if self._required
+            else [()] * len(consignments)
+        )
+        check = self._check_values
+        return [
+            check(
+                req, description, vague[description], weight, pieces, currency, awb.get(master, "")
+            )
+            for req, description, weight, pieces, currency, master in zip(
+                required,
+                descriptions,
+                columns["gross_weight_kg"],
+                columns["pieces"],
+                columns["currency"],
+                masters,
+                strict=True,
+            )
+        ]
+
+    def _check_values(
+        self,
+        required: tuple[Any, ...],
+        description: str | None,
+        is_vague: bool,
+        weight: float | None,
+        pieces: int | None,
+        currency: str | None,
+        awb_problem: str,
+    ) -> list[RuleHit]:
         cfg = self.config
         hits: list[RuleHit] = []
-        missing = [name for name in self._required if getattr(consignment, name) is None]
-        if missing:
+        if None in required:
+            missing = [
+                name for name, value in zip(self._required, required, strict=True) if value is None
+            ]
             hits.append(
                 self.hit(
                     cfg.missing_severity,
@@ -173,8 +240,7 @@ class DataQualityRule(BaseRule[DataQualityConfig]):
                     {"missing": missing},
                 )
             )
-        description = consignment.description
-        if description is not None and self.is_vague(description):
+        if is_vague:
             hits.append(
                 self.hit(
                     cfg.vague_severity,
@@ -184,7 +250,6 @@ class DataQualityRule(BaseRule[DataQualityConfig]):
                     ("description",),
                 )
             )
-        weight, pieces = consignment.gross_weight_kg, consignment.pieces
         if weight is not None and pieces is not None:
             per_piece = weight / pieces
             if per_piece < self._min or per_piece > self._max:
@@ -202,7 +267,6 @@ class DataQualityRule(BaseRule[DataQualityConfig]):
                         {"kg_per_piece": per_piece},
                     )
                 )
-        currency = consignment.currency
         if currency is not None and currency not in self._currencies:
             hits.append(
                 self.hit(
@@ -212,15 +276,12 @@ class DataQualityRule(BaseRule[DataQualityConfig]):
                     ("currency",),
                 )
             )
-        master = consignment.master_awb
-        if cfg.check_master_awb and master is not None:
-            problem = _awb_problem(master)
-            if problem:
-                hits.append(
-                    self.hit(
-                        cfg.awb_severity, Outcome.RFI, f"master_awb {problem}", ("master_awb",)
-                    )
+        if awb_problem:
+            hits.append(
+                self.hit(
+                    cfg.awb_severity, Outcome.RFI, f"master_awb {awb_problem}", ("master_awb",)
                 )
+            )
         return hits
 
 

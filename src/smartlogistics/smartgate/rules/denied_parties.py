@@ -36,7 +36,7 @@ from pydantic import Field, model_validator
 from rapidfuzz import fuzz, process
 
 from smartlogistics.errors import InvalidInputError
-from smartlogistics.smartgate.consignment import Consignment
+from smartlogistics.smartgate.consignment import Consignment, consignment_columns
 from smartlogistics.smartgate.rules.base import (
     Agency,
     BaseRule,
@@ -193,6 +193,10 @@ _PARTY_FIELDS = (
     ("consignor", "consignor_name", "consignor_address"),
     ("consignee", "consignee_name", "consignee_address"),
 )
+_BATCH_FIELDS = ("consignor_name", "consignor_address", "consignee_name", "consignee_address")
+
+#: Distinct queries from which ``cdist`` uses two threads (below, starting them costs more).
+_THREADED_QUERIES = 2000
 
 
 class DeniedPartyRule(BaseRule[DeniedPartyConfig]):
@@ -278,64 +282,60 @@ class DeniedPartyRule(BaseRule[DeniedPartyConfig]):
     def check_batch(self, consignments: Sequence[Consignment]) -> list[list[RuleHit]]:
         """Return every consignment's hits, scoring each party field in one ``cdist`` call.
 
-        Gives the same hits as :meth:`check` on each consignment.
+        Each distinct name or address of the batch is normalised and scored once; the
+        per-consignment work is a dictionary look-up. Gives the same hits as :meth:`check`
+        on each consignment.
         """
         out: list[list[RuleHit]] = [[] for _ in consignments]
         if not consignments:
             return out
         cfg = self.config
+        columns = consignment_columns(consignments, _BATCH_FIELDS)
         for who, name_field, address_field in _PARTY_FIELDS:
-            name_best = self._best(
-                consignments, name_field, self._norm_name, self._names, cfg.threshold
-            )
+            names = columns[name_field]
+            addresses = columns[address_field]
+            name_best = self._best(names, self._norm_name, self._names, cfg.threshold)
             address_best = self._best(
-                consignments,
-                address_field,
-                self._norm_address,
-                self._addresses,
-                cfg.address_threshold,
+                addresses, self._norm_address, self._addresses, cfg.address_threshold
             )
-            for i, (col, score) in name_best.items():
-                owner = self._owners[col]
-                name = getattr(consignments[i], name_field)
-                out[i].append(self._name_hit(who, name_field, name, owner, score))
-            for i, (col, score) in address_best.items():
-                owner = self._address_owners[col]
-                named = name_best.get(i)
-                if named is not None and self._owners[named[0]] == owner:
-                    continue
-                address = getattr(consignments[i], address_field)
-                out[i].append(self._address_hit(who, address_field, address, owner, score))
+            if name_best:
+                for i, name in enumerate(names):
+                    found = name_best.get(name)
+                    if found is not None:
+                        owner = self._owners[found[0]]
+                        out[i].append(self._name_hit(who, name_field, name, owner, found[1]))
+            if address_best:
+                for i, address in enumerate(addresses):
+                    found = address_best.get(address)
+                    if found is None:
+                        continue
+                    owner = self._address_owners[found[0]]
+                    named = name_best.get(names[i])
+                    if named is not None and self._owners[named[0]] == owner:
+                        continue
+                    out[i].append(self._address_hit(who, address_field, address, owner, found[1]))
         return out
 
     def _best(
         self,
-        consignments: Sequence[Consignment],
-        field: str,
+        texts: Sequence[str | None],
         normalise: Any,
         choices: list[str],
         cutoff: float,
-    ) -> dict[int, tuple[int, float]]:
-        """Best choice (column, score) at or above ``cutoff`` per consignment index."""
+    ) -> dict[str | None, tuple[int, float]]:
+        """Best choice (column, score) at or above ``cutoff`` per distinct text of a column.
+
+        Texts that match nothing are absent from the result, so does ``None``.
+        """
         if not choices:
             return {}
-        # Parties repeat across a batch: score each distinct normalised string once.
-        rows: list[int] = []
-        row_query: list[int] = []
-        index: dict[str, int] = {}
-        queries: list[str] = []
-        for i, c in enumerate(consignments):
-            text = getattr(c, field)
-            if text is not None:
-                norm = normalise(text)
-                q = index.get(norm)
-                if q is None:
-                    q = index[norm] = len(queries)
-                    queries.append(norm)
-                rows.append(i)
-                row_query.append(q)
-        if not queries:
+        # Parties repeat across a batch: normalise each distinct text once, then score
+        # each distinct normalised string once (with the cutoff, in C++ threads).
+        raw = [t for t in dict.fromkeys(texts) if t is not None]
+        if not raw:
             return {}
+        norms = [normalise(t) for t in raw]
+        queries = list(dict.fromkeys(norms))
         scores = process.cdist(
             queries,
             choices,
@@ -343,17 +343,15 @@ class DeniedPartyRule(BaseRule[DeniedPartyConfig]):
             processor=None,
             score_cutoff=cutoff,
             dtype=np.float64,
-            workers=-1,
+            workers=2 if len(queries) >= _THREADED_QUERIES else 1,
         )
         best_col = scores.argmax(axis=1)
         best = scores[np.arange(len(queries)), best_col]
-        matched = {
-            int(q): (int(best_col[q]), round(float(best[q]), 2))
-            for q in np.flatnonzero(best >= cutoff)
-        }
-        if not matched:
+        hit = np.flatnonzero(best >= cutoff)
+        if not len(hit):
             return {}
-        return {row: matched[q] for row, q in zip(rows, row_query, strict=True) if q in matched}
+        matched = {queries[q]: (int(best_col[q]), round(float(best[q]), 2)) for q in hit}
+        return {t: matched[n] for t, n in zip(raw, norms, strict=True) if n in matched}
 
     # -- hits ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ country of origin, which the 7+1 does not carry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Annotated
 
 from pydantic import Field
@@ -104,10 +104,17 @@ class ProductSafetyRule(BaseRule[ProductSafetyConfig]):
         The message reads ``"HS 010619 (live animals) from BR: live animals need an
         identity and physical check ..."``.
         """
-        hs = consignment.hs_code
+        return self._check_values(consignment.hs_code, consignment.consignor_country)
+
+    def check_batch(self, consignments: Sequence[Consignment]) -> list[list[RuleHit]]:
+        """Return every consignment's hits, checking each distinct HS/country pair once."""
+        return self.batch_by_fields(
+            consignments, ("hs_code", "consignor_country"), self._check_values
+        )
+
+    def _check_values(self, hs: str | None, country: str | None) -> list[RuleHit]:
         if hs is None:
             return []
-        country = consignment.consignor_country
         if country is not None and country in self.config.exempt_countries:
             return []
         for prefixes, entry in self._entries:

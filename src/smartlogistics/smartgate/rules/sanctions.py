@@ -11,7 +11,7 @@ data-quality hit, because that leg could not be checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Annotated, Literal
@@ -152,6 +152,7 @@ class SanctionsConfig(RuleConfig):
 
 
 _PARTIES = (("consignor_country", "consignor"), ("consignee_country", "consignee"))
+_BATCH_FIELDS = ("consignor_country", "consignee_country", "origin_airport", "routing")
 
 
 class SanctionsRule(BaseRule[SanctionsConfig]):
@@ -172,6 +173,9 @@ class SanctionsRule(BaseRule[SanctionsConfig]):
         self.airports = airports if airports is not None else load_airports()
         self._measures = {m.code: m for m in config.countries}
         self._airport_country = {k: a.country for k, a in self.airports.airports.items()}
+        self._clean_airports = frozenset(
+            code for code, country in self._airport_country.items() if country not in self._measures
+        )
 
     @classmethod
     def default(cls) -> SanctionsRule:
@@ -186,10 +190,29 @@ class SanctionsRule(BaseRule[SanctionsConfig]):
         reads ``"origin airport XYZ is not in the airport table; its country was not
         checked"``. An airport met twice (origin and first routing leg) is reported once.
         """
+        return self._check_values(
+            consignment.consignor_country,
+            consignment.consignee_country,
+            consignment.origin_airport,
+            consignment.routing,
+        )
+
+    def check_batch(self, consignments: Sequence[Consignment]) -> list[list[RuleHit]]:
+        """Return every consignment's hits, checking each distinct country/airport set once."""
+        return self.batch_by_fields(consignments, _BATCH_FIELDS, self._check_values)
+
+    def _check_values(
+        self,
+        consignor_country: str | None,
+        consignee_country: str | None,
+        origin_airport: str | None,
+        routing: tuple[str, ...],
+    ) -> list[RuleHit]:
         measures = self._measures
         hits: list[RuleHit] = []
-        for fld, who in _PARTIES:
-            country = getattr(consignment, fld)
+        for (fld, who), country in zip(
+            _PARTIES, (consignor_country, consignee_country), strict=True
+        ):
             if country is not None and country in measures:
                 m = measures[country]
                 hits.append(
@@ -201,13 +224,15 @@ class SanctionsRule(BaseRule[SanctionsConfig]):
                         {"country": country},
                     )
                 )
-        legs: list[tuple[str, str, str]] = []
-        if consignment.origin_airport is not None:
-            legs.append(("origin_airport", "origin airport", consignment.origin_airport))
-        legs.extend(
-            ("routing", f"routing[{i}] airport", code) for i, code in enumerate(consignment.routing)
-        )
         table = self._airport_country
+        if (origin_airport is None or origin_airport in self._clean_airports) and all(
+            code in self._clean_airports for code in routing
+        ):
+            return hits  # every airport known and in no listed country (the usual case)
+        legs: list[tuple[str, str, str]] = []
+        if origin_airport is not None:
+            legs.append(("origin_airport", "origin airport", origin_airport))
+        legs.extend(("routing", f"routing[{i}] airport", code) for i, code in enumerate(routing))
         seen: set[str] = set()
         for fld, label, code in legs:
             if code in seen:

@@ -16,13 +16,13 @@ data-quality rule's business and is skipped here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from smartlogistics.errors import InvalidInputError
-from smartlogistics.smartgate.consignment import Consignment, load_code_lists
+from smartlogistics.smartgate.consignment import Consignment, consignment_columns, load_code_lists
 from smartlogistics.smartgate.rules.base import (
     Agency,
     BaseRule,
@@ -35,6 +35,8 @@ from smartlogistics.smartgate.rules.base import (
 from smartlogistics.values import ValueObject
 
 __all__ = ["DensityBand", "EurRate", "ValueDensityConfig", "ValueDensityRule"]
+
+_FIELDS = ("declared_value", "currency", "gross_weight_kg", "hs_code")
 
 
 class DensityBand(ValueObject):
@@ -113,8 +115,26 @@ class ValueDensityRule(BaseRule[ValueDensityConfig]):
         EUR 2-20000/kg of HS chapter 85 (electrical machinery and electronics)"``; details
         hold ``eur_per_kg``, ``low``, ``high`` and ``chapter``.
         """
-        value, currency = consignment.declared_value, consignment.currency
-        weight, hs = consignment.gross_weight_kg, consignment.hs_code
+        return self._check_values(
+            consignment.declared_value,
+            consignment.currency,
+            consignment.gross_weight_kg,
+            consignment.hs_code,
+        )
+
+    def check_batch(self, consignments: Sequence[Consignment]) -> list[list[RuleHit]]:
+        """Return every consignment's hits (one pass over the batch's columns)."""
+        columns = consignment_columns(consignments, _FIELDS)
+        check = self._check_values
+        return [check(*values) for values in zip(*(columns[f] for f in _FIELDS), strict=True)]
+
+    def _check_values(
+        self,
+        value: float | None,
+        currency: str | None,
+        weight: float | None,
+        hs: str | None,
+    ) -> list[RuleHit]:
         if value is None or currency is None or weight is None or hs is None:
             return []
         band = self._bands.get(hs[:2])
