@@ -180,9 +180,17 @@ class CapacityThreshold:
         """
         values = np.where(np.asarray(eligible, dtype=bool), np.asarray(scores, float), np.nan)
         reds = np.asarray(rule_red, dtype=bool)
+        values, reds = values[-self.window :], reds[-self.window :]
         with self._lock:
-            for value, red in zip(values[-self.window :], reds[-self.window :], strict=True):
-                self._push(float(value), bool(red))
+            # the ring buffer written as whole slices (what pushing them one by one gives)
+            m = len(values)
+            first = min(m, self.window - self._pos)
+            self._scores[self._pos : self._pos + first] = values[:first]
+            self._rule_red[self._pos : self._pos + first] = reds[:first]
+            self._scores[: m - first] = values[first:]
+            self._rule_red[: m - first] = reds[first:]
+            self._pos = (self._pos + m) % self.window
+            self._n = min(self._n + m, self.window)
 
     def to_json(self) -> dict[str, Any]:
         """Return the configuration as plain JSON (recorded with decisions)."""

@@ -28,7 +28,14 @@ from typing import Any
 from smartlogistics.smartgate.lanes import Lane, Stage, status_code
 from smartlogistics.smartgate.rules.base import Outcome, RuleHit
 
-__all__ = ["Contribution", "Decision", "combine_lane", "make_decision", "rule_lane"]
+__all__ = [
+    "Contribution",
+    "Decision",
+    "combine_lane",
+    "make_decision",
+    "make_decisions",
+    "rule_lane",
+]
 
 _OUTCOME_LANE: Mapping[Outcome, Lane] = {
     Outcome.NONE: Lane.GREEN,
@@ -197,13 +204,7 @@ def make_decision(
 ) -> Decision:
     """Combine the parts into a :class:`Decision` (lane, CSN code and ``decided_by``)."""
     lane = combine_lane(hits, score, threshold)
-    by: dict[str, None] = {}
-    if lane is not Lane.GREEN:
-        for hit in hits:
-            if _OUTCOME_LANE[hit.outcome] is lane:
-                by[hit.rule] = None
-        if lane is Lane.RED and score is not None and threshold is not None and score >= threshold:
-            by["model"] = None
+    by = _decided_by(hits, lane, score, threshold)
     return Decision(
         consignment_id=consignment_id,
         input_hash=input_hash,
@@ -214,9 +215,77 @@ def make_decision(
         threshold=threshold,
         hits=tuple(hits),
         contributions=tuple(contributions),
-        decided_by=tuple(by),
+        decided_by=by,
         rule_set_version=rule_set_version,
         rule_versions=rule_versions,
         model_version=model_version,
         decided_at=decided_at,
     )
+
+
+def make_decisions(
+    *,
+    consignment_ids: Sequence[str],
+    input_hashes: Sequence[str],
+    hits: Sequence[Sequence[RuleHit]],
+    rule_lanes: Sequence[Lane],
+    scores: Sequence[float | None],
+    threshold: float | None,
+    contributions: Sequence[Sequence[Contribution]],
+    stage: Stage,
+    rule_set_version: str,
+    rule_versions: Mapping[str, str],
+    model_version: str | None,
+    decided_at: datetime,
+) -> list[Decision]:
+    """Batch form of :func:`make_decision`: the same decisions, one per consignment.
+
+    ``rule_lanes`` are the lanes the rules alone suggest (:func:`rule_lane` of each
+    consignment's hits), which the caller has already; the threshold, stage, versions and
+    time are the batch's. Clean consignments (no hit, score below the threshold) take a
+    short path.
+    """
+    codes = {lane: status_code(lane, stage) for lane in Lane}
+    green, red = Lane.GREEN, Lane.RED
+    out: list[Decision] = []
+    append = out.append
+    for cid, digest, found, lane, score, contrib in zip(
+        consignment_ids, input_hashes, hits, rule_lanes, scores, contributions, strict=True
+    ):
+        if lane is green and score is not None and threshold is not None and score >= threshold:
+            lane = red
+        by = () if lane is green else _decided_by(found, lane, score, threshold)
+        append(
+            Decision(
+                cid,
+                digest,
+                lane,
+                stage,
+                codes[lane],
+                score,
+                threshold,
+                tuple(found),
+                tuple(contrib),
+                by,
+                rule_set_version,
+                rule_versions,
+                model_version,
+                decided_at,
+            )
+        )
+    return out
+
+
+def _decided_by(
+    hits: Sequence[RuleHit], lane: Lane, score: float | None, threshold: float | None
+) -> tuple[str, ...]:
+    """Names of the rules whose hits suggest ``lane``, and ``"model"`` when its score did."""
+    if lane is Lane.GREEN:
+        return ()
+    by: dict[str, None] = {}
+    for hit in hits:
+        if _OUTCOME_LANE[hit.outcome] is lane:
+            by[hit.rule] = None
+    if lane is Lane.RED and score is not None and threshold is not None and score >= threshold:
+        by["model"] = None
+    return tuple(by)

@@ -18,23 +18,29 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import numpy as np
 
 from smartlogistics.smartgate.capacity import CapacityThreshold
-from smartlogistics.smartgate.consignment import Consignment
+from smartlogistics.smartgate.consignment import (
+    Consignment,
+    ConsignmentBatch,
+    as_batch,
+    input_hashes,
+)
 from smartlogistics.smartgate.decision import (
     Contribution,
     Decision,
     make_decision,
+    make_decisions,
     rule_lane,
 )
 from smartlogistics.smartgate.lanes import Lane, Stage
 from smartlogistics.smartgate.rules import RuleSet
 from smartlogistics.smartgate.rules.base import RuleHit
 
-__all__ = ["Explain", "RiskScorer", "Screener"]
+__all__ = ["Explain", "FrameScorer", "RiskScorer", "Screener"]
 
 Explain = Literal["flagged", "all", "none"]
 """Which decisions get the model's feature contributions: non-green ones, all, or none."""
@@ -56,6 +62,24 @@ class RiskScorer(Protocol):
         self, records: Sequence[Mapping[str, Any]], top: int = 5
     ) -> list[list[tuple[str, float]]]:
         """Return each record's ``top`` (feature, contribution) pairs."""
+        ...
+
+
+@runtime_checkable
+class FrameScorer(Protocol):
+    """A risk model that also scores a pandas DataFrame (the batch path; ``RiskModel`` does).
+
+    ``score_frame(frame)`` must give what ``score`` gives the frame's rows as records, and
+    ``input_columns`` names the columns it reads.
+    """
+
+    @property
+    def input_columns(self) -> Sequence[str]:
+        """The columns the model reads."""
+        ...
+
+    def score_frame(self, frame: Any) -> Any:
+        """Return one probability per row of ``frame``."""
         ...
 
 
@@ -133,6 +157,10 @@ class Screener:
     ) -> list[Decision]:
         """Decide a batch: rules over the batch, one model call, the batch's own threshold.
 
+        Gives, decision by decision, what :meth:`screen` gives each consignment at the
+        same threshold (tested); only the threshold differs by design (the batch's own
+        capacity quantile here, the rolling window there).
+
         Parameters
         ----------
         consignments
@@ -148,35 +176,44 @@ class Screener:
         """
         if not consignments:
             return []
-        all_hits = self.rules.check_batch(consignments)
-        lanes = [rule_lane(hits) for hits in all_hits]
-        n = len(consignments)
+        batch = as_batch(consignments)  # columns are extracted once for all steps
+        all_hits = self.rules.check_batch(batch)
+        green = Lane.GREEN
+        lanes = [rule_lane(hits) if hits else green for hits in all_hits]
+        n = len(batch)
         scores: list[float | None] = [None] * n
         threshold: float | None = None
         contributions: list[tuple[Contribution, ...]] = [()] * n
         if self.model is not None:
-            records = [c.to_record() for c in consignments]
-            values = _scores(self.model, records)
-            eligible = np.array([lane is Lane.GREEN for lane in lanes])
+            values = np.asarray(_batch_scores(self.model, batch), dtype=float)
+            eligible = np.array([lane is green for lane in lanes])
             rule_red = np.array([lane is Lane.RED for lane in lanes])
             threshold = self.capacity.batch_threshold(values, eligible, int(rule_red.sum()))
             self.capacity.observe_batch(values, eligible, rule_red)
-            scores = list(values)
+            scores = values.tolist()
             if self.explain != "none":
-                wanted = [
-                    i
-                    for i in range(n)
-                    if self.explain == "all" or lanes[i] is not Lane.GREEN or values[i] >= threshold
-                ]
-                if wanted:
-                    explained = self.model.explain([records[i] for i in wanted], top=self.top)
+                flagged = ~eligible | (values >= threshold)
+                wanted = range(n) if self.explain == "all" else np.flatnonzero(flagged).tolist()
+                if len(wanted):
+                    explained = self.model.explain(
+                        [batch[i].to_record() for i in wanted], top=self.top
+                    )
                     for i, pairs in zip(wanted, explained, strict=True):
                         contributions[i] = _contributions(pairs)
-        when = now if now is not None else datetime.now(UTC)
-        return [
-            self._decide(c, hits, scores[i], threshold, contributions[i], when)
-            for i, (c, hits) in enumerate(zip(consignments, all_hits, strict=True))
-        ]
+        return make_decisions(
+            consignment_ids=batch.columns()["id"],
+            input_hashes=input_hashes(batch),
+            hits=all_hits,
+            rule_lanes=lanes,
+            scores=scores,
+            threshold=threshold,
+            contributions=contributions,
+            stage=self.stage,
+            rule_set_version=self.rules.version,
+            rule_versions=self.rules.versions,
+            model_version=self._model_version,
+            decided_at=now if now is not None else datetime.now(UTC),
+        )
 
     def _decide(
         self,
@@ -202,10 +239,36 @@ class Screener:
         )
 
 
+def _batch_scores(model: RiskScorer, batch: ConsignmentBatch) -> list[float]:
+    """Score a batch: from one DataFrame when the model can (:class:`FrameScorer`), else records.
+
+    The frame holds the batch's :meth:`Consignment.to_record` columns, built column by
+    column, plus the model's other input columns as missing values: exactly the frame the
+    model builds from the records itself, without building a dictionary per consignment.
+    A batch with none of the model's columns goes the records' way (which refuses it).
+    """
+    if isinstance(model, FrameScorer):
+        columns = batch.record_columns()
+        needed = list(model.input_columns)
+        if any(name in columns for name in needed):
+            import pandas as pd
+
+            frame = pd.DataFrame({name: list(values) for name, values in columns.items()})
+            for name in needed:
+                if name not in columns:
+                    frame[name] = np.nan
+            return _checked(model.score_frame(frame), len(batch))
+    return _scores(model, [c.to_record() for c in batch])
+
+
 def _scores(model: RiskScorer, records: Sequence[Mapping[str, Any]]) -> list[float]:
-    values = np.asarray(model.score(records), dtype=float).reshape(-1)
-    if len(values) != len(records):
-        raise ValueError(f"the model returned {len(values)} scores for {len(records)} records")
+    return _checked(model.score(records), len(records))
+
+
+def _checked(scores: Any, n: int) -> list[float]:
+    values = np.asarray(scores, dtype=float).reshape(-1)
+    if len(values) != n:
+        raise ValueError(f"the model returned {len(values)} scores for {n} records")
     if not np.all(np.isfinite(values)):
         raise ValueError("the model returned a score that is not a finite number")
     return [float(v) for v in values]
