@@ -18,15 +18,17 @@ shows precision as a share of its ceiling, and recall.
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from smartlogistics.smartgate.history import generate_history
-from smartlogistics.smartgate.model import ColumnSpec, evaluate, train
+from smartlogistics.smartgate.model import ColumnSpec, evaluate, rows, train
 
 T = TypeVar("T")
+Batch = list[dict[str, Any]]
 
 SPEC = ColumnSpec(label="label", id="id", date="date", value="value_at_stake")
 
@@ -98,10 +100,44 @@ def main() -> None:
         f"batch scoring from a list of dicts: {len(records) / med:,.0f} consignments/s "
         f"(median of {score_repeats}: {med:.3f} s per 100,000)"
     )
-    med, times, _ = _median_time(lambda: model.score(records[:1]), 50)
-    print(f"one consignment (dict): median {med * 1000:.2f} ms")
     med, times, _ = _median_time(lambda: model.explain(records[:1000]), score_repeats)
     print(f"explain 1,000 consignments: median {med:.3f} s")
+
+    # One consignment per call, as the HTTP API scores: each call a different record.
+    calls = 200 if args.quick else 2000
+    singles = [[r] for r in records[:calls]]
+    lat_score = _latencies(lambda batch: model.score(batch), singles)
+    lat_both = _latencies(lambda batch: (model.score(batch), model.explain(batch)), singles)
+    for what, lat in (("score([record])", lat_score), ("score + explain", lat_both)):
+        print(
+            f"one consignment, {what}: median {_ms(lat, 50)} ms, p99 {_ms(lat, 99)} ms "
+            f"(over {calls:,} calls, each a different record)"
+        )
+    med, _, _ = _median_time(lambda: model.score(records[:64]), 51)
+    print(f"64 consignments in one score call: median {med * 1000:.2f} ms")
+    rows.SMALL_BATCH = 0  # the frame path (pandas) for every batch, as before the fast path
+    lat_frame = _latencies(lambda batch: model.score(batch), singles[:50])
+    print(
+        f"one consignment through the frame path (pandas): median {_ms(lat_frame, 50)} ms "
+        f"(over 50 calls)"
+    )
+
+
+def _latencies(fn: Callable[[list[dict[str, Any]]], object], batches: list[Batch]) -> list[float]:
+    for batch in batches[:20]:  # warm-up
+        fn(batch)
+    out: list[float] = []
+    for batch in batches:
+        start = time.perf_counter()
+        fn(batch)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _ms(latencies: list[float], percentile: int) -> str:
+    ordered = sorted(latencies)
+    k = min(len(ordered) - 1, math.ceil(percentile / 100 * len(ordered)) - 1)
+    return f"{ordered[k] * 1000:.3f}"
 
 
 if __name__ == "__main__":
