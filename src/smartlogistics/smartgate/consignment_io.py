@@ -8,8 +8,8 @@ Two formats, both described in ``docs/smartgate.md``:
   (what :meth:`Consignment.to_json` writes).
 - **CSV**: one consignment per row under a header of :data:`CSV_COLUMNS` names; the
   ``routing`` cell is ``;``-separated (``AMS;DXB``) and an empty cell means "not given".
-  The columns the synthetic history adds (``date``, ``label``, ``value_at_stake``) are
-  ignored by default, so a history file can be screened as it is.
+  The columns the synthetic history adds (``date``, ``label``, ``value_at_stake``,
+  ``is_synthetic``) are ignored by default, so a history file can be screened as it is.
 
 Only ``id`` is required: missing 7+1 elements are accepted and become a request for
 information when screened. Bad input never ends in a traceback: it raises
@@ -52,7 +52,7 @@ ConsignmentFormat = Literal["json", "csv"]
 REQUIRED_COLUMNS: Final[tuple[str, ...]] = ("id",)
 
 #: Columns of the synthetic history that are not consignment data; ignored when reading.
-HISTORY_COLUMNS: Final[tuple[str, ...]] = ("date", "label", "value_at_stake")
+HISTORY_COLUMNS: Final[tuple[str, ...]] = ("date", "label", "value_at_stake", "is_synthetic")
 
 _SUFFIXES: Mapping[str, ConsignmentFormat] = {".json": "json", ".csv": "csv"}
 _WRAPPER = "consignments"
