@@ -63,9 +63,6 @@ def _batch(n: int, seed: int) -> list[Consignment]:
     out: list[Consignment] = []
     for i, row in enumerate(frame.loc[:, list(CSV_COLUMNS)].to_dict("records")):
         data = {str(k): v for k, v in row.items() if v is not None and v == v}
-        master = str(data.get("master_awb", ""))
-        if len(master) == 12:  # give the generated serials their IATA check digit
-            data["master_awb"] = f"{master[:11]}{int(master[4:11]) % 7}"
         if i % 10 == 0:
             data.update(_VARIATIONS[int(rng.integers(len(_VARIATIONS)))])
             data = {k: v for k, v in data.items() if v is not None}

@@ -525,10 +525,9 @@ def generate_history(
     prefixes = np.array([c[1] for c in CARRIERS], dtype=object)[carrier]
     fnum = flight_numbers[carrier, origin]
     flight = [f"{c}{f:04d}" for c, f in zip(carrier_codes, fnum, strict=True)]
-    master = [
-        f"{pre}-{(int(f) * 7919 + int(d) * 104729) % 10**8:08d}"
-        for pre, f, d in zip(prefixes, fnum, day, strict=True)
-    ]
+    # A 7-digit serial and its IATA check digit (serial mod 7), as on a real air waybill.
+    serials = [(int(f) * 7919 + int(d) * 104729) % 10**7 for f, d in zip(fnum, day, strict=True)]
+    master = [f"{pre}-{s:07d}{s % 7}" for pre, s in zip(prefixes, serials, strict=True)]
     routing = np.where(
         direct,
         np.char.add(origin_codes.astype(str), ";AMS"),
