@@ -358,17 +358,9 @@ def outcomes_command(
                     f"outcomes[{i}].decision_id",
                     f"line {row['line']}: no decision {row['decision_id']!r} in the log",
                 )
-        recorded = [
-            decision_log.record_outcome(
-                row["decision_id"],
-                illicit=row["illicit"],
-                value_at_stake=row["value_at_stake"],
-                agency=row["agency"],
-                notes=row["notes"],
-                inspected_at=row["inspected_at"],
-            )
-            for row in rows
-        ]
+        recorded = decision_log.record_outcomes(  # one transaction: all rows or none
+            [{k: v for k, v in row.items() if k != "line"} for row in rows]
+        )
     payload = {
         "recorded": len(recorded),
         "illicit": sum(1 for r in recorded if r["illicit"]),
