@@ -36,6 +36,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "smartlogistics.emissions",
         "smartlogistics.planner",
         "smartlogistics._highs",
+        "smartlogistics.tabular",
     ),
     "smartgate": (
         "smartlogistics.errors",
@@ -43,6 +44,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "smartlogistics.provenance",
         "smartlogistics.config",
         "smartlogistics.smartgate",
+        "smartlogistics.tabular",
     ),
     "hub": (
         "smartlogistics.errors",
