@@ -418,6 +418,46 @@ class Totals:
         }
 
     @classmethod
+    def summing(
+        cls,
+        *,
+        orders: int,
+        planned: int,
+        late: int,
+        cost_eur: float,
+        wtw_kg: float,
+        ttw_kg: float,
+        lateness_penalty_eur: float,
+        bonus_eur: float,
+        co2_price_eur_per_tonne: float,
+        modal_split_tkm: Mapping[str, float],
+        modal_split_teu: Mapping[str, float],
+    ) -> Totals:
+        """Totals from the sums of a policy's orders; the derived figures are computed here.
+
+        The CO2 cost, the objective, the unplannable count and the on-time share follow
+        from the sums the same way for every policy, so they are derived in one place.
+        Modes with no activity are left out of the modal splits.
+        """
+        co2_cost = co2_price_eur_per_tonne / 1000.0 * wtw_kg
+        return cls(
+            orders=orders,
+            planned=planned,
+            unplannable=orders - planned,
+            late=late,
+            cost_eur=cost_eur,
+            co2_cost_eur=co2_cost,
+            lateness_penalty_eur=lateness_penalty_eur,
+            bonus_eur=bonus_eur,
+            objective_eur=cost_eur + co2_cost + lateness_penalty_eur - bonus_eur,
+            wtw_kg=wtw_kg,
+            ttw_kg=ttw_kg,
+            on_time_share=(planned - late) / orders if orders else 1.0,
+            modal_split_tkm={k: v for k, v in modal_split_tkm.items() if v > 0},
+            modal_split_teu={k: v for k, v in modal_split_teu.items() if v > 0},
+        )
+
+    @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Totals:
         """Inverse of :meth:`to_json` (shares are recomputed)."""
         names = (

@@ -1099,23 +1099,18 @@ def _totals(planned: Sequence[PlannedOrder], orders: Sequence[Order], co2: float
     wtw = sum(p.wtw_kg for p in ok)
     lateness = sum(p.lateness_penalty_eur for p in ok)
     bonus = sum(p.bonus_eur for p in ok)
-    co2_cost = co2 / 1000.0 * wtw
-    n = len(planned)
-    return Totals(
-        orders=n,
+    return Totals.summing(
+        orders=len(planned),
         planned=len(ok),
-        unplannable=n - len(ok),
         late=late,
         cost_eur=money,
-        co2_cost_eur=co2_cost,
-        lateness_penalty_eur=lateness,
-        bonus_eur=bonus,
-        objective_eur=money + co2_cost + lateness - bonus,
         wtw_kg=wtw,
         ttw_kg=sum(p.ttw_kg for p in ok),
-        on_time_share=(len(ok) - late) / n if n else 1.0,
-        modal_split_tkm={k: v for k, v in tkm.items() if v > 0},
-        modal_split_teu={k: v for k, v in teu.items() if v > 0},
+        lateness_penalty_eur=lateness,
+        bonus_eur=bonus,
+        co2_price_eur_per_tonne=co2,
+        modal_split_tkm=tkm,
+        modal_split_teu=teu,
     )
 
 

@@ -379,31 +379,24 @@ def _totals(choice: IntArray, arrays: OrderArrays, cands: CandidateSet, co2: flo
     late_h = cands.late_h[chosen]
     lateness = float((arrays.late_rate[o_idx] * late_h).sum())
     bonus = float(cands.bonus[chosen].sum())
-    co2_cost = co2 / 1000.0 * wtw
     km = np.array([t.km_by_mode for t in cands.templates], dtype=np.float64).reshape(-1, len(MODES))
     main = np.array([MODES.index(t.main_mode) for t in cands.templates], dtype=np.int64)
     tpl = cands.template[chosen]
     tkm = (arrays.tonnes[o_idx][:, None] * km[tpl]).sum(axis=0) if len(chosen) else np.zeros(0)
     teu = np.bincount(main[tpl], weights=arrays.slots[o_idx], minlength=len(MODES))
     late = int(np.count_nonzero(late_h > _EPS))
-    n = len(orders)
-    return Totals(
-        orders=n,
+    return Totals.summing(
+        orders=len(orders),
         planned=len(chosen),
-        unplannable=n - len(chosen),
         late=late,
         cost_eur=money,
-        co2_cost_eur=co2_cost,
-        lateness_penalty_eur=lateness,
-        bonus_eur=bonus,
-        objective_eur=money + co2_cost + lateness - bonus,
         wtw_kg=wtw,
         ttw_kg=ttw,
-        on_time_share=(len(chosen) - late) / n if n else 1.0,
-        modal_split_tkm={
-            m.value: float(tkm[i]) for i, m in enumerate(MODES) if len(tkm) and tkm[i] > 0
-        },
-        modal_split_teu={m.value: float(teu[i]) for i, m in enumerate(MODES) if teu[i] > 0},
+        lateness_penalty_eur=lateness,
+        bonus_eur=bonus,
+        co2_price_eur_per_tonne=co2,
+        modal_split_tkm={m.value: float(tkm[i]) for i, m in enumerate(MODES) if len(tkm)},
+        modal_split_teu={m.value: float(teu[i]) for i, m in enumerate(MODES)},
     )
 
 
