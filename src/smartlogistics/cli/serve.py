@@ -1,4 +1,4 @@
-"""``smartlogistics serve``: run the platform's web app (dashboard and HTTP APIs) on Uvicorn.
+"""``smartlogistics serve``: run the platform's web app (its HTTP APIs) on Uvicorn.
 
 Uvicorn imports ``smartlogistics.web:create_app`` as a factory in each worker, so every
 worker runs the app's lifespan once (database migrated, SmartGate model loaded) and reads
@@ -36,7 +36,7 @@ def serve(
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
 ) -> None:
-    """Serve the dashboard and the HTTP APIs (SmartGate under /smartgate) until stopped."""
+    """Serve the platform's HTTP APIs (SmartGate under /smartgate) until stopped."""
     import uvicorn
 
     settings = get_settings()

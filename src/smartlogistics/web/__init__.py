@@ -1,4 +1,4 @@
-"""The platform's web application: dashboard pages and every HTTP API, on FastAPI.
+"""The platform's web application on FastAPI: every HTTP API (the dashboard pages will join it).
 
 ``create_app(settings=None)`` builds the app (``uvicorn --factory
 smartlogistics.web:create_app``, or ``smartlogistics serve``). Today it serves
