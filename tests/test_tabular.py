@@ -274,3 +274,52 @@ def test_imports_only_the_standard_library_errors_and_values() -> None:
         "pathlib",
         "typing",
     }
+
+
+def _parse_kg(data: dict[str, object], prefix: str) -> tuple[str, float]:
+    kg = data.get("kg")
+    if not isinstance(kg, str):
+        raise InvalidInputError(f"{prefix}.kg", "Field required")
+    return str(data["id"]), float(kg)
+
+
+def _first(value: tuple[str, float]) -> str:
+    return value[0]
+
+
+def test_validate_names_path_label_and_first_duplicate() -> None:
+    records = PARCELS.read("id,kg,note\nP-1,2,a\nP-2,3,b\n")
+    dropped: list[object] = []
+
+    def prepare(data: dict[str, object]) -> dict[str, object]:
+        dropped.append(data.pop("note"))
+        return data
+
+    assert PARCELS.validate(records, _parse_kg, _first, prepare=prepare) == [
+        ("P-1", 2.0),
+        ("P-2", 3.0),
+    ]
+    assert dropped == ["a", "b"]
+
+    def _problem(records: list[Record], **kwargs: object) -> str:
+        with pytest.raises(InvalidInputError) as info:
+            PARCELS.validate(records, _parse_kg, _first, **kwargs)  # type: ignore[arg-type]
+        return str(info.value)
+
+    assert (
+        _problem(PARCELS.read("id\nP-1\n"))
+        == "parcels[0].kg: parcel 'P-1' (line 2): Field required"
+    )
+    assert _problem(PARCELS.read('[{"id": "P-1", "kg": "1"}, []]')) == (
+        "parcels[1]: parcel #2 (no id): expected an object, not a list"
+    )
+    assert _problem(PARCELS.read("id,kg\nP-1,1\nP-2,1\nP-1,2\n")) == (
+        "parcels[2].id: parcel 'P-1' (line 4): duplicate id (first at parcels[0])"
+    )
+
+    def heavy(value: tuple[str, float]) -> tuple[str, str] | None:
+        return ("kg", f"{value[1]} kg is too heavy") if value[1] > 10 else None
+
+    assert _problem(PARCELS.read("id,kg\nP-1,1\nP-2,11\n"), check=heavy) == (
+        "parcels[1].kg: parcel 'P-2' (line 3): 11.0 kg is too heavy"
+    )

@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal, TypeVar
@@ -52,6 +52,7 @@ TableFormat = Literal["json", "csv"]
 FORMATS: Final[Mapping[str, TableFormat]] = {".json": "json", ".csv": "csv"}
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,76 @@ class Table:
         given = isinstance(raw, str) and bool(raw.strip() if self.blank_id_is_missing else raw)
         label = f"{self.noun} {raw!r}" if given else f"{self.noun} #{index + 1} (no id)"
         return f"{label} (line {record.line})" if record.line is not None else label
+
+    def validate(
+        self,
+        records: Sequence[Record],
+        parse: Callable[[dict[str, object], str], M],
+        id_of: Callable[[M], str],
+        *,
+        prepare: Callable[[dict[str, object]], dict[str, object]] | None = None,
+        check: Callable[[M], tuple[str, str] | None] | None = None,
+    ) -> list[M]:
+        """Turn records into values, each problem named by the record's path and label.
+
+        Parameters
+        ----------
+        records
+            As :meth:`read` or :meth:`records` returned them.
+        parse
+            Validates one record's mapping, given the record's path (``orders[4]``), and
+            raises :class:`InvalidInputError` with the full field path (as
+            :func:`smartlogistics.values.parse_model` does).
+        id_of
+            A value's id; ids must be unique in the table.
+        prepare
+            Rewrites a record's mapping before ``parse`` (e.g. drops ignored columns).
+        check
+            Further checks of a valid value: ``(field, problem)`` with the field relative
+            to the record, or ``None`` when it passes.
+
+        Returns
+        -------
+        list
+            The values, in record order.
+
+        Raises
+        ------
+        InvalidInputError
+            ``<key>[i]`` for an entry that is not an object, ``<key>[i].<field>`` for a bad
+            field (``parse``'s or ``check``'s), ``<key>[i].id`` for a repeated id; each
+            problem starts with :meth:`label` (``order 'O-3': duplicate id (first at
+            orders[1])``).
+        """
+        out: list[M] = []
+        first_at: dict[str, int] = {}
+        for i, record in enumerate(records):
+            prefix = f"{self.key}[{i}]"
+            label = self.label(record, i)
+            data = record.data
+            if not isinstance(data, dict):
+                raise InvalidInputError(
+                    prefix, f"{label}: expected an object, not {json_type(data)}"
+                )
+            if prepare is not None:
+                data = prepare(data)
+            try:
+                value = parse(data, prefix)
+            except InvalidInputError as err:
+                raise InvalidInputError(err.field, f"{label}: {err.problem}") from None
+            key = id_of(value)
+            if key in first_at:
+                raise InvalidInputError(
+                    f"{prefix}.id",
+                    f"{label}: duplicate id (first at {self.key}[{first_at[key]}])",
+                )
+            first_at[key] = i
+            if check is not None:
+                problem = check(value)
+                if problem is not None:
+                    raise InvalidInputError(f"{prefix}.{problem[0]}", f"{label}: {problem[1]}")
+            out.append(value)
+        return out
 
     # -- writing -------------------------------------------------------------------------
 

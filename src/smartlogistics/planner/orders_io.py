@@ -20,13 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from smartlogistics.errors import InvalidInputError
 from smartlogistics.network.region import Region
 from smartlogistics.planner.order import Order
-from smartlogistics.tabular import Record, Table, TableFormat, json_type
-from smartlogistics.values import from_validation_error
+from smartlogistics.tabular import Record, Table, TableFormat
+from smartlogistics.values import parse_model
 
 __all__ = [
     "CSV_COLUMNS",
@@ -140,32 +137,22 @@ def orders_text(orders: Iterable[Order], format: OrderFormat) -> str:
 
 
 def _validate(records: Sequence[Record], region: Region | None) -> list[Order]:
-    orders: list[Order] = []
-    first_at: dict[str, int] = {}
-    for i, record in enumerate(records):
-        prefix = f"orders[{i}]"
-        label = _TABLE.label(record, i)
-        if not isinstance(record.data, dict):
-            raise InvalidInputError(
-                prefix, f"{label}: expected an object, not {json_type(record.data)}"
-            )
-        try:
-            order = Order.model_validate(record.data)
-        except ValidationError as exc:
-            err = from_validation_error(exc, prefix, model=Order)
-            raise InvalidInputError(err.field, f"{label}: {err.problem}") from None
-        if order.id in first_at:
-            raise InvalidInputError(
-                f"{prefix}.id", f"{label}: duplicate id (first at orders[{first_at[order.id]}])"
-            )
-        first_at[order.id] = i
+    def parse(data: dict[str, object], prefix: str) -> Order:
+        return parse_model(Order, data, prefix)
+
+    def check(order: Order) -> tuple[str, str] | None:
         if region is not None:
             for fld in ("origin", "destination"):
                 problem = _location_problem(region, getattr(order, fld))
                 if problem:
-                    raise InvalidInputError(f"{prefix}.{fld}", f"{label}: {problem}")
-        orders.append(order)
-    return orders
+                    return fld, problem
+        return None
+
+    return _TABLE.validate(records, parse, _order_id, check=check)
+
+
+def _order_id(order: Order) -> str:
+    return order.id
 
 
 def _location_problem(region: Region, location: str) -> str:

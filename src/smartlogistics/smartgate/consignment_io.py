@@ -25,12 +25,9 @@ from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
-from pydantic import ValidationError
-
-from smartlogistics.errors import InvalidInputError
 from smartlogistics.smartgate.consignment import CSV_COLUMNS, Consignment
-from smartlogistics.tabular import Record, Table, TableFormat, json_type
-from smartlogistics.values import from_validation_error
+from smartlogistics.tabular import Record, Table, TableFormat
+from smartlogistics.values import parse_model
 
 __all__ = [
     "CSV_COLUMNS",
@@ -181,26 +178,17 @@ def consignments_text(consignments: Iterable[Consignment], format: ConsignmentFo
 
 
 def _validate(records: Sequence[Record], ignore: frozenset[str]) -> list[Consignment]:
-    out: list[Consignment] = []
-    first_at: dict[str, int] = {}
-    for i, record in enumerate(records):
-        prefix = f"{_WRAPPER}[{i}]"
-        label = _TABLE.label(record, i)
-        data = record.data
-        if not isinstance(data, dict):
-            raise InvalidInputError(prefix, f"{label}: expected an object, not {json_type(data)}")
+    def prepare(data: dict[str, object]) -> dict[str, object]:
         if ignore and not ignore.isdisjoint(data):
-            data = {k: v for k, v in data.items() if k not in ignore}
-        try:
-            consignment = Consignment.model_validate(data)
-        except ValidationError as exc:
-            err = from_validation_error(exc, prefix, model=Consignment)
-            raise InvalidInputError(err.field, f"{label}: {err.problem}") from None
-        if consignment.id in first_at:
-            raise InvalidInputError(
-                f"{prefix}.id",
-                f"{label}: duplicate id (first at {_WRAPPER}[{first_at[consignment.id]}])",
-            )
-        first_at[consignment.id] = i
-        out.append(consignment)
-    return out
+            return {k: v for k, v in data.items() if k not in ignore}
+        return data
+
+    return _TABLE.validate(records, _parse, _consignment_id, prepare=prepare)
+
+
+def _parse(data: dict[str, object], prefix: str) -> Consignment:
+    return parse_model(Consignment, data, prefix)
+
+
+def _consignment_id(consignment: Consignment) -> str:
+    return consignment.id
