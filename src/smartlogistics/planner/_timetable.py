@@ -114,6 +114,23 @@ class Timetable:
         """Segments of all dated departures."""
         return sum(len(s.starts_h) * s.n_segments for s in self.services)
 
+    def capacity(self) -> npt.NDArray[np.float64]:
+        """Capacity of every resource row ``3 * segment + kind`` (TEU, tonnes, reefer TEU).
+
+        Each dated departure segment offers its service's capacities; the planner's MIP and
+        the replanner's both draw their capacity rows from here.
+        """
+        cap = np.zeros(3 * self.n_segments, dtype=np.float64)
+        for t in self.services:
+            n = len(t.starts_h) * t.n_segments
+            if n == 0:
+                continue
+            block = cap[3 * t.seg_base : 3 * (t.seg_base + n)].reshape(n, 3)
+            block[:, 0] = t.service.capacity_teu
+            block[:, 1] = t.service.capacity_tonnes
+            block[:, 2] = t.service.reefer_capacity_teu
+        return cap
+
     def departure(self, global_index: int) -> tuple[ServiceTable, int]:
         """Return the service table and local index of a global departure index."""
         for table in self.services:

@@ -438,7 +438,7 @@ def replan(
         arr = old_arrival.get(op.sub.id)
         if arr is not None and abs(cands.arrival_h[keep[n]] - tt.hours(arr)) > _EPS:
             affected[n] = True
-    capacity = _capacity(tt)
+    capacity = tt.capacity()
     fixed_use = np.zeros(3 * tt.n_segments)
     for i, p in enumerate(final):
         if p is not None:
@@ -679,19 +679,6 @@ def _cand_sig(
     sig: Sig = tuple(out)
     cache[key] = sig
     return sig
-
-
-def _capacity(tt: Timetable) -> FloatArray:
-    cap = np.zeros(3 * tt.n_segments, dtype=np.float64)
-    for t in tt.services:
-        n = len(t.starts_h) * t.n_segments
-        if n == 0:
-            continue
-        block = cap[3 * t.seg_base : 3 * (t.seg_base + n)].reshape(n, 3)
-        block[:, 0] = t.service.capacity_teu
-        block[:, 1] = t.service.capacity_tonnes
-        block[:, 2] = t.service.reefer_capacity_teu
-    return cap
 
 
 def _add_use(

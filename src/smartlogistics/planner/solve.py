@@ -206,7 +206,7 @@ def plan_orders(
     builder = build_templates(region, timetable, costs, table, pairs, co2)
     arrays = OrderArrays.build(orders, timetable, costs)
     cands = generate_candidates(arrays, builder, costs, co2, candidates_per_template)
-    capacity = _capacity(timetable)
+    capacity = timetable.capacity()
     t_cand = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -256,20 +256,6 @@ def plan_orders(
         services=tuple(services) if services is not None else (),
         service_sources=region.cited_sources(services) if services is not None else {},
     )
-
-
-def _capacity(timetable: Timetable) -> FloatArray:
-    """Capacity of every resource row ``3 * segment + kind``."""
-    cap = np.zeros(3 * timetable.n_segments, dtype=np.float64)
-    for t in timetable.services:
-        n = len(t.starts_h) * t.n_segments
-        if n == 0:
-            continue
-        block = cap[3 * t.seg_base : 3 * (t.seg_base + n)].reshape(n, 3)
-        block[:, 0] = t.service.capacity_teu
-        block[:, 1] = t.service.capacity_tonnes
-        block[:, 2] = t.service.reefer_capacity_teu
-    return cap
 
 
 def _objective(choice: IntArray, cands: CandidateSet, penalty: float, free: IntArray) -> float:
