@@ -107,7 +107,7 @@ from smartlogistics.planner.plan import (
     SolverReport,
     Totals,
 )
-from smartlogistics.planner.solve import _chain, _spread, validate_orders
+from smartlogistics.planner.solve import _chain, _spread, departure_loads, validate_orders
 
 __all__ = ["Change", "ReplanResult", "replan"]
 
@@ -1121,26 +1121,4 @@ def _loads(
             if src.cargo_class.needs_cooling:
                 load[3 * segs + 2] += src.slots_teu
             riders[t.first_departure + k] += 1
-    out: list[DepartureLoad] = []
-    for t in tt.services:
-        n_dep, n_seg = len(t.starts_h), t.n_segments
-        if n_dep == 0:
-            continue
-        block = load[3 * t.seg_base : 3 * (t.seg_base + n_dep * n_seg)].reshape(n_dep, n_seg, 3)
-        peak = block.max(axis=1)
-        svc = t.service
-        for k in range(n_dep):
-            out.append(
-                DepartureLoad(
-                    service_id=svc.id, index=int(t.indices[k]),
-                    depart=tt.at(float(t.starts_h[k] + t.dep_h[0])),
-                    arrive=tt.at(float(t.starts_h[k] + t.arr_h[-1])),
-                    capacity_teu=svc.capacity_teu, load_teu=float(peak[k, 0]),
-                    capacity_tonnes=svc.capacity_tonnes, load_tonnes=float(peak[k, 1]),
-                    reefer_capacity_teu=svc.reefer_capacity_teu,
-                    load_reefer_teu=float(peak[k, 2]),
-                    orders=int(riders[t.first_departure + k]),
-                )
-            )  # fmt: skip
-    out.sort(key=lambda d: (d.depart, d.service_id, d.index))
-    return tuple(out)
+    return departure_loads(tt, load, riders)

@@ -407,6 +407,17 @@ def _departure_loads(
         )
         first = np.array([t.first_departure for t in timetable.services], dtype=np.int64)
         np.add.at(riders, (first[s] + k)[has], 1)
+    return departure_loads(timetable, load, riders)
+
+
+def departure_loads(
+    timetable: Timetable, load: FloatArray, riders: IntArray
+) -> tuple[DepartureLoad, ...]:
+    """Report every dated departure's capacity and peak load, in time order.
+
+    ``load`` holds the use of every resource row ``3 * segment + kind`` and ``riders`` the
+    orders on every departure; a departure's load is its busiest segment's.
+    """
     out: list[DepartureLoad] = []
     for t in timetable.services:
         n_dep, n_seg = len(t.starts_h), t.n_segments
@@ -431,7 +442,7 @@ def _departure_loads(
                     orders=int(riders[t.first_departure + k]),
                 )
             )
-    out.sort(key=lambda d: (d.depart, d.service_id))
+    out.sort(key=lambda d: (d.depart, d.service_id, d.index))
     return tuple(out)
 
 
