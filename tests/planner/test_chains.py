@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -26,26 +24,14 @@ from smartlogistics.planner.chains import (
 from smartlogistics.planner.costs import load_cost_model
 from smartlogistics.planner.order import CargoClass, Order
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "planner"
-TZ = ZoneInfo("Europe/Amsterdam")
-MON = datetime(2026, 3, 2, tzinfo=TZ)
+from ._hand import DATA, MON, TZ, order
+
 COSTS = load_cost_model("amsterdam")
 
 
 @pytest.fixture(scope="module")
 def region() -> Region:
     return load_region_file(DATA / "plan_region.yaml")
-
-
-def order(id: str, origin: str = "PRT", destination: str = "INL", **kw: Any) -> Order:
-    data: dict[str, Any] = {
-        "release": MON,
-        "due": MON + timedelta(hours=36),
-        "teu": 1,
-        "tonnes": 10,
-    }
-    data.update(kw)
-    return Order(id=id, origin=origin, destination=destination, **data)
 
 
 def candidates(

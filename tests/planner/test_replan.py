@@ -8,9 +8,8 @@ order is delivered at 21:00 after 1 h handling. The truck PRT -> INL drives 120 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,10 +18,8 @@ from smartlogistics.network import Region
 from smartlogistics.planner.disruption import load_disruptions
 from smartlogistics.planner.plan import Plan
 from smartlogistics.planner.replan import ReplanResult, replan
-from tests.planner.test_solve import DATA, order, plan
-
-TZ = ZoneInfo("Europe/Amsterdam")
-MON = datetime(2026, 3, 2, tzinfo=TZ)
+from tests.planner._hand import DATA, MON, order
+from tests.planner.test_solve import plan
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,8 @@ barge buffer, so it must be released by Monday 06:00. With the Amsterdam cost mo
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -32,9 +30,8 @@ from smartlogistics.planner.order import CargoClass, Order
 from smartlogistics.planner.plan import Plan
 from smartlogistics.planner.solve import plan_orders
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "planner"
-TZ = ZoneInfo("Europe/Amsterdam")
-MON = datetime(2026, 3, 2, tzinfo=TZ)  # a Monday
+from ._hand import DATA, MON, order
+
 FACTORS = load_default_factors()
 ROAD = FACTORS.toc("road_artic_truck_lt34t_diesel_eu")
 BARGE = FACTORS.toc("barge_motor_vessel_0_1000t_container")
@@ -45,17 +42,6 @@ CO2 = 100.0 / 1000.0  # EUR per kg
 @pytest.fixture(scope="module")
 def region() -> Region:
     return load_region_file(DATA / "plan_region.yaml")
-
-
-def order(id: str, origin: str = "PRT", destination: str = "INL", **kw: Any) -> Order:
-    data: dict[str, Any] = {
-        "release": MON,
-        "due": MON + timedelta(hours=36),
-        "teu": 1,
-        "tonnes": 10,
-    }
-    data.update(kw)
-    return Order(id=id, origin=origin, destination=destination, **data)
 
 
 def plan(region: Region, orders: list[Order], **kw: Any) -> Plan:
