@@ -51,6 +51,15 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "smartlogistics.values",
         "smartlogistics.config",
         "smartlogistics.hub",
+        "smartlogistics.db",
+    ),
+    "insight": (
+        "smartlogistics.errors",
+        "smartlogistics.values",
+        "smartlogistics.provenance",
+        "smartlogistics.config",
+        "smartlogistics.tabular",
+        "smartlogistics.insight",
     ),
     "db": ("smartlogistics.errors", "smartlogistics.config", "smartlogistics.db"),
     "design": (
@@ -65,13 +74,17 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# The wiring layers (web, cli, twin) may import every part; they are not listed here.
+# The wiring layers (web, cli, twin, bridges) may import every part; they are not listed here.
 
 # Libraries no model subpackage may import: I/O, HTTP, argv and heavy engines.
 FORBIDDEN_LIBS = ("typer", "rich", "fastapi", "sqlalchemy", "httpx", "highspy", "lightgbm")
 
 # Libraries a whole subpackage is about (the database layer is SQLAlchemy's).
-PACKAGE_LIBS = {"db": ("sqlalchemy", "alembic")}
+PACKAGE_LIBS = {
+    "db": ("sqlalchemy", "alembic"),
+    # The hub is the ONE Record server: HTTP, its storage and its outbound deliveries.
+    "hub": ("sqlalchemy", "fastapi", "httpx"),
+}
 
 # The one module of a subpackage that may import a heavy engine (kept out of its import).
 ENGINE_MODULES = {
