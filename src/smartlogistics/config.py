@@ -54,6 +54,22 @@ class Settings(BaseSettings):
         le=1,
         description="Share of consignments the inspectors can take (sets the red threshold).",
     )
+    # --- hub operations (docs/hub-operations.md) ---
+    hub_rate_limit_per_s: float = Field(
+        default=1000.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="Requests per second each agent (or client address without a valid "
+        "token) may make to the hub, per server process; 0 = no rate limit.",
+    )
+    hub_rate_burst: int = Field(
+        default=2000,
+        ge=1,
+        description="Largest burst of requests an agent may make at once (token bucket size).",
+    )
+    hub_access_log: bool = Field(
+        default=True, description="Write one JSON access-log line per hub request."
+    )
     # --- hub authentication (docs/hub-security.md) ---
     auth: Literal["oidc", "disabled"] = Field(
         default="oidc",
