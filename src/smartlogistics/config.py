@@ -98,6 +98,83 @@ class Settings(BaseSettings):
         description="Development signing key; unset = <var_dir>/hub/dev-signing-key.pem.",
     )
 
+    # --- hub subscriptions and notifications (docs/hub-notifications.md) ---
+    hub_notify_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Subscriber endpoints notifications may go to: URL prefixes "
+        "('https://partner.example/', 'http://127.0.0.1:8081/') or https host patterns "
+        "('partner.example', '*.partner.example'), comma-separated or a JSON list; "
+        "empty = no deliveries at all.",
+    )
+    hub_notify_allow_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Private, loopback or link-local networks (CIDR) that allowed host "
+        "names may resolve to; by default such addresses are refused unless the allow-list "
+        "entry names the IP literally.",
+    )
+    hub_notify_max_attempts: int = Field(
+        default=12, ge=1, le=1000, description="Attempts per notification before dead letter."
+    )
+    hub_notify_backoff_s: float = Field(
+        default=1.0, gt=0, allow_inf_nan=False, description="First retry delay (seconds)."
+    )
+    hub_notify_backoff_cap_s: float = Field(
+        default=600.0, gt=0, allow_inf_nan=False, description="Largest retry delay (seconds)."
+    )
+    hub_notify_timeout_s: float = Field(
+        default=10.0, gt=0, allow_inf_nan=False, description="Timeout of one delivery POST."
+    )
+    hub_notify_concurrency: int = Field(
+        default=4, ge=1, le=64, description="Deliveries in flight at once per process."
+    )
+    hub_notify_poll_s: float = Field(
+        default=1.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="How often the dispatcher looks for changes committed by other processes.",
+    )
+    hub_notify_gap_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="How long a missing hub_changes seq is awaited (a transaction still "
+        "committing) before it is taken as rolled back.",
+    )
+    hub_notify_token: str | None = Field(
+        default=None,
+        description="Bearer token sent with notifications (the subscriber's IdP must accept "
+        "it); unset = none.",
+    )
+    hub_notify_run: bool = Field(
+        default=True,
+        description="Run the notification dispatcher and deliverer inside the hub server.",
+    )
+    hub_subscription_policy: Literal["auto", "holder"] = Field(
+        default="auto",
+        description="'auto': accept a subscription request the requester may read the topic "
+        "of; 'holder': leave it pending until the holder accepts it.",
+    )
+    hub_third_party_subscriptions: bool = Field(
+        default=False,
+        description="Allow subscribing a subscriber other than the authenticated requester.",
+    )
+    hub_subscription_proposals: Literal["accept", "reject"] = Field(
+        default="accept",
+        description="Subscriber side: answer publishers' proposals (GET /subscriptions) with "
+        "our subscription ('accept') or with an empty list ('reject').",
+    )
+
+    @field_validator("hub_notify_allow", "hub_notify_allow_networks", mode="before")
+    @classmethod
+    def _split_notify_lists(cls, value: object) -> object:
+        """Accept ``a,b`` as well as a JSON list from the environment."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
     @field_validator("oidc_issuers", mode="before")
     @classmethod
     def _split_issuers(cls, value: object) -> object:
