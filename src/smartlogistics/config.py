@@ -98,6 +98,18 @@ class Settings(BaseSettings):
         description="Development signing key; unset = <var_dir>/hub/dev-signing-key.pem.",
     )
 
+    # --- hub core (docs/hub-api.md) ---
+    hub_base_url: str | None = Field(
+        default=None,
+        description="Base URL of the hub's ids ({base}/logistics-objects/{id}); unset = "
+        "http://<host>:<port> of the hub server (http://127.0.0.1:8080).",
+    )
+    hub_data_holder: str | None = Field(
+        default=None,
+        description="Organization URI of the hub's data holder (ServerInformation); unset = "
+        "{base}/logistics-objects/data-holder.",
+    )
+
     # --- hub subscriptions and notifications (docs/hub-notifications.md) ---
     hub_notify_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=list,

@@ -115,6 +115,8 @@ hub_action_requests = Table(
     Column("uri", String(2048), nullable=False, unique=True),
     Column("type_iri", String(512), nullable=False, comment="api:ChangeRequest, ..."),
     Column("status", String(512), nullable=False, comment="api:REQUEST_PENDING, ..."),
+    Column("status_since", DateTime(timezone=True), nullable=False),
+    Column("status_history", JSON, nullable=False, comment="earlier RequestStatusEntry rows"),
     Column("object_id", String(200), ForeignKey("hub_objects.id"), nullable=True),
     Column("requested_by", String(2048), nullable=False),
     Column("requested_at", DateTime(timezone=True), nullable=False),
@@ -138,6 +140,7 @@ hub_acl = Table(
     Column("granted_via", String(16), nullable=False, comment="owner, grant or delegation"),
     Column("action_request_id", String(200), nullable=True),
     Column("granted_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=True),
     Index("ix_hub_acl_object_agent", "object_id", "agent"),
 )
 

@@ -91,6 +91,8 @@ def upgrade() -> None:
         sa.Column("uri", sa.String(2048), nullable=False),
         sa.Column("type_iri", sa.String(512), nullable=False),
         sa.Column("status", sa.String(512), nullable=False),
+        sa.Column("status_since", _ts(), nullable=False),
+        sa.Column("status_history", sa.JSON(), nullable=False),
         sa.Column("object_id", sa.String(200), nullable=True),
         sa.Column("requested_by", sa.String(2048), nullable=False),
         sa.Column("requested_at", _ts(), nullable=False),
@@ -121,6 +123,7 @@ def upgrade() -> None:
         sa.Column("granted_via", sa.String(16), nullable=False),
         sa.Column("action_request_id", sa.String(200), nullable=True),
         sa.Column("granted_at", _ts(), nullable=False),
+        sa.Column("expires_at", _ts(), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_hub_acl"),
         sa.ForeignKeyConstraint(
             ["object_id"], ["hub_objects.id"], name="fk_hub_acl_object_id_hub_objects"
