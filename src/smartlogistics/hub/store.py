@@ -1145,7 +1145,11 @@ class HubStore:
         from smartlogistics.hub._validator import validate_node
 
         body = self._normalise_api(doc, API + "AccessDelegation")
-        problems = validate_node(body, ontology=self.ontology, expected=API + "AccessDelegation")
+        problems = validate_node(
+            {"@context": ONE_RECORD_CONTEXT, **body},
+            ontology=self.ontology,
+            expected=API + "AccessDelegation",
+        )
         if problems:
             p = problems[0]
             raise HubError(400, f"{p.path}: {p.message}", property=p.property or p.name)
@@ -1260,7 +1264,11 @@ class HubStore:
             meta = self._meta(conn, object_id)
             self.require(conn, meta, agent, acl.GET_LOGISTICS_OBJECT)
         body = self._normalise_api(doc, API + "Verification")
-        problems = validate_node(body, ontology=self.ontology, expected=API + "Verification")
+        problems = validate_node(
+            {"@context": ONE_RECORD_CONTEXT, **body},
+            ontology=self.ontology,
+            expected=API + "Verification",
+        )
         if problems:
             p = problems[0]
             raise HubError(400, f"{p.path}: {p.message}", property=p.property or p.name)
