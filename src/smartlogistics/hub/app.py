@@ -247,4 +247,17 @@ def create_hub_app(
     for add in middleware:
         add(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=cfg.max_request_bytes)
+
+    # --- logistics events and operations (hub-events-ops: events_api.py, ops.py) -------
+    # Ops goes last so its middleware is the outermost layer: request ids, metrics and
+    # access logs cover every answer, 413s and 429s included.
+    from smartlogistics.hub import events_api, ops
+
+    app.include_router(events_api.router)
+    ops.install_ops(
+        app,
+        cfg,
+        engine=lambda: getattr(app.state, "engine", None),
+        authenticator=lambda: authenticator,
+    )
     return app
