@@ -17,7 +17,15 @@ from smartlogistics.config import Settings
 from smartlogistics.db import DecisionLog
 from smartlogistics.smartgate import Screener
 
-__all__ = ["SmartGate", "SmartGateService", "smartgate_service"]
+__all__ = [
+    "AppSettings",
+    "Database",
+    "SmartGate",
+    "SmartGateService",
+    "app_settings",
+    "database",
+    "smartgate_service",
+]
 
 
 @dataclass(frozen=True)
@@ -56,3 +64,23 @@ async def smartgate_service(request: Request) -> SmartGateService:
 
 SmartGate = Annotated[SmartGateService, Depends(smartgate_service)]
 """Endpoint parameter type that receives the :class:`SmartGateService`."""
+
+
+async def app_settings(request: Request) -> Settings:
+    """Return the settings the app was created with (kept on ``app.state`` at creation)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+AppSettings = Annotated[Settings, Depends(app_settings)]
+"""Endpoint parameter type that receives the app's :class:`~smartlogistics.config.Settings`."""
+
+
+async def database(request: Request) -> Engine:
+    """Return the platform database's engine (made and migrated by the lifespan)."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+Database = Annotated[Engine, Depends(database)]
+"""Endpoint parameter type that receives the platform database's :class:`~sqlalchemy.Engine`."""
