@@ -151,6 +151,9 @@ def _dt_literal(value: datetime) -> dict[str, str]:
     }
 
 
+_INSERT_CHANGE: Final = insert(hub_changes)
+
+
 def record_change(
     conn: Connection,
     kind: str,
@@ -190,16 +193,17 @@ def record_change(
         # serialise outbox writers until commit, so seq order is commit order
         conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
     conn.execute(
-        insert(hub_changes).values(
-            kind=kind,
-            object_uri=object_uri,
-            object_type=object_type,
-            revision=revision,
-            event_uri=event_uri,
-            action_request_uri=action_request_uri,
-            changed_properties=list(changed_properties),
-            created_at=created_at or _now(),
-        )
+        _INSERT_CHANGE,
+        {
+            "kind": kind,
+            "object_uri": object_uri,
+            "object_type": object_type,
+            "revision": revision,
+            "event_uri": event_uri,
+            "action_request_uri": action_request_uri,
+            "changed_properties": list(changed_properties),
+            "created_at": created_at or _now(),
+        },
     )
 
 
