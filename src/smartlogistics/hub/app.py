@@ -196,7 +196,7 @@ def create_hub_app(
     clock
         Source of "now" for the store (tests).
     """
-    from smartlogistics.hub import routes_actions, routes_objects, routes_server
+    from smartlogistics.hub import routes_actions, routes_objects, routes_server, subscriptions
     from smartlogistics.hub.security import Authenticator
     from smartlogistics.hub.store import HubStore
 
@@ -217,9 +217,14 @@ def create_hub_app(
         app.state.engine = eng
         app.state.hub_store = HubStore(eng, **store_kwargs)
         app.state.hub_started_at = datetime.now(UTC)
+        # --- subscriptions, bus and notification delivery (hub-notify) ----------------
+        from smartlogistics.hub.subscriptions import attach_notifications
+
+        notifications = attach_notifications(app)
         try:
             yield
         finally:
+            notifications.close()
             if own:
                 eng.dispose()
 
@@ -240,6 +245,7 @@ def create_hub_app(
     app.include_router(routes_server.router)
     app.include_router(routes_objects.router)
     app.include_router(routes_actions.router)
+    app.include_router(subscriptions.router)  # hub-notify: /subscriptions, /notifications
     for router in (*EXTRA_ROUTERS, *routers):
         app.include_router(router)
 
