@@ -39,6 +39,8 @@ class CohortYear:
         Persons by age, from the youngest modelled age up.
     retired, left, aged_out, inflow
         Flows from the previous year into this one (all zero in the start year).
+    total
+        Persons of all ages.
     """
 
     year: int
@@ -47,11 +49,7 @@ class CohortYear:
     left: Fraction
     aged_out: Fraction
     inflow: Fraction
-
-    @property
-    def total(self) -> Fraction:
-        """Persons of all ages."""
-        return sum(self.persons, Fraction(0))
+    total: Fraction
 
 
 def project_cohorts(
@@ -102,7 +100,7 @@ def project_cohorts(
         raise InvalidInputError("initial", "persons must not be negative")
     zero = Fraction(0)
     current = tuple(Fraction(x) for x in initial)
-    out = [CohortYear(start_year, current, zero, zero, zero, zero)]
+    out = [CohortYear(start_year, current, zero, zero, zero, zero, sum(current, zero))]
     entering = tuple(Fraction(x) for x in inflow)
     for step in range(1, years + 1):
         retired = left = zero
@@ -117,6 +115,14 @@ def project_cohorts(
         nxt = (entering[0], *(s + i for s, i in zip(stay[:-1], entering[1:], strict=True)))
         current = nxt
         out.append(
-            CohortYear(start_year + step, current, retired, left, stay[-1], sum(entering, zero))
+            CohortYear(
+                start_year + step,
+                current,
+                retired,
+                left,
+                stay[-1],
+                sum(entering, zero),
+                sum(current, zero),
+            )
         )
     return out

@@ -101,29 +101,39 @@ class CalibrationRow:
 
 @dataclass(frozen=True, slots=True)
 class OccupationProjection:
-    """Demand, supply and the cohorts of one occupation, base year first."""
+    """Demand, supply and the cohorts of one occupation, base year first.
+
+    Attributes
+    ----------
+    supply
+        Persons in the occupation per year (the cohorts' totals).
+    gap
+        Demand - supply per year (positive: short of staff).
+    gap_share
+        Gap / demand per year (0 where demand is 0).
+    """
 
     occupation: Occupation
     years: tuple[int, ...]
     demand: tuple[Fraction, ...]
     cohorts: tuple[CohortYear, ...]
+    supply: tuple[Fraction, ...]
+    gap: tuple[Fraction, ...]
+    gap_share: tuple[Fraction, ...]
 
-    @property
-    def supply(self) -> tuple[Fraction, ...]:
-        """Persons in the occupation, per year."""
-        return tuple(c.total for c in self.cohorts)
-
-    @property
-    def gap(self) -> tuple[Fraction, ...]:
-        """Demand - supply per year (positive: short of staff)."""
-        return tuple(d - s for d, s in zip(self.demand, self.supply, strict=True))
-
-    @property
-    def gap_share(self) -> tuple[Fraction, ...]:
-        """Gap / demand per year (0 where demand is 0)."""
-        return tuple(
-            g / d if d else Fraction(0) for g, d in zip(self.gap, self.demand, strict=True)
-        )
+    @classmethod
+    def build(
+        cls,
+        occupation: Occupation,
+        years: tuple[int, ...],
+        demand: tuple[Fraction, ...],
+        cohorts: tuple[CohortYear, ...],
+    ) -> OccupationProjection:
+        """Derive supply, gap and gap share from demand and the cohorts."""
+        supply = tuple(c.total for c in cohorts)
+        gap = tuple(d - s for d, s in zip(demand, supply, strict=True))
+        share = tuple(g / d if d else Fraction(0) for g, d in zip(gap, demand, strict=True))
+        return cls(occupation, years, demand, cohorts, supply, gap, share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +345,7 @@ def project_labour(
             turnover=turnover,
             inflow=[e_scale * e + m_scale * m for e, m in zip(inflow_e, inflow_m, strict=True)],
         )
-        projections.append(OccupationProjection(occ, years, demand, tuple(cohorts)))
+        projections.append(OccupationProjection.build(occ, years, demand, tuple(cohorts)))
     bottlenecks = _rank(data, projections, exact(scenario.gap_threshold))
     return LabourResult(data, scenario, throughput, tuple(projections), calibration, bottlenecks)
 
