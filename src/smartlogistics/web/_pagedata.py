@@ -25,6 +25,7 @@ __all__ = [
     "circle_lines",
     "emissions",
     "insight_page",
+    "label",
     "latest",
     "network_map",
     "overview",
@@ -67,6 +68,24 @@ LEG_TYPE_LABELS = {
     "fallback": "Fallback truck",
     "handling": "Terminal handling",
 }
+
+
+#: Readable names of SmartGate's rules and the risk model, the reasons for red.
+REASON_LABELS = {
+    "model": "Risk model score above the red threshold",
+    "sanctions": "Sanctions and embargoes",
+    "denied_parties": "Denied-party screening match",
+    "dangerous_goods": "Dangerous goods declaration",
+    "product_safety": "Product safety alert",
+    "value_density": "Implausible declared value",
+    "data_quality": "Incomplete or implausible data (7+1)",
+}
+
+
+def label(key: str) -> str:
+    """Return a readable label for a stored key (``port_containers`` → ``Port containers``)."""
+    text = key.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def latest(engine: Engine) -> RunView | None:
@@ -348,6 +367,7 @@ def circle_lines(run: RunView | None, region: str) -> dict[str, Any]:
         offered = sum(d.capacity_teu for d in ran)
         policies[p] = {
             "summary": {
+                "replans": run.policies[p].replans,
                 "departures": len(ran),
                 "cancelled": len(departures) - len(ran),
                 "teu": _r(carried, 1),
@@ -377,6 +397,10 @@ def circle_lines(run: RunView | None, region: str) -> dict[str, Any]:
         "default_policy": "synchromodal",
         "policies": policies,
         "timetable": _timetable(region),
+        "disruptions": [
+            {"kind": kind, "kind_label": label(kind), "label": text}
+            for kind, text in run.disruptions
+        ],
     }
 
 
@@ -403,6 +427,8 @@ def smartgate(run: RunView | None) -> dict[str, Any]:
             "green_pct": _r(_pct(gate.lanes.get("GREEN", 0), screened), 1),
             "release_median_min": _r(gate.release_median_min, 1),
             "release_p95_min": _r(gate.release_p95_min, 1),
+            "inspections": gate.inspections,
+            "orders_held": gate.orders_held,
             "inspectors": gate.inspectors,
             "inspector_utilisation_pct": _r(100.0 * gate.inspector_utilisation, 1),
             "peak_queue": max(waiting, default=0),
@@ -416,16 +442,15 @@ def smartgate(run: RunView | None) -> dict[str, Any]:
             for lane in lanes
         ],
         "clearance": [
-            {
-                "lane": lane,
-                "median_min": _r(gate.release_min_by_lane[lane][0], 1),
-                "p95_min": _r(gate.release_min_by_lane[lane][1], 1),
-            }
-            for lane in lanes
-            if lane in gate.release_min_by_lane
+            {"stat": "median", "label": "Median", "min": _r(gate.release_median_min, 1)},
+            {"stat": "mean", "label": "Mean", "min": _r(gate.release_mean_min, 1)},
+            {"stat": "p95", "label": "95th percentile", "min": _r(gate.release_p95_min, 1)},
         ],
         "queue": {"t": queue_t, "waiting": waiting, "busy": busy, "max": max(waiting, default=0)},
-        "red_reasons": [{"label": reason, "count": n} for reason, n in gate.red_reasons[:10]],
+        "red_reasons": [
+            {"reason": reason, "label": REASON_LABELS.get(reason, label(reason)), "count": n}
+            for reason, n in gate.red_reasons[:10]
+        ],
     }
 
 
@@ -470,6 +495,7 @@ def emissions(run: RunView | None) -> dict[str, Any]:
         "leg_types": leg_types,
         "leg_type_labels": {k: LEG_TYPE_LABELS[k] for k in leg_types},
         "sectors": sorted(sector_totals, key=lambda s: -sector_totals[s]),
+        "sector_labels": {s: label(s) for s in sector_totals},
         "by_mode": by_mode,
         "by_leg_type": by_leg,
         "by_sector": by_sector,

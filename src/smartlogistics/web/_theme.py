@@ -90,6 +90,9 @@ LANES: tuple[tuple[str, str, str], ...] = (
     ("DNL", "Do not load", "#3d0c11"),
 )
 
+# Series shown beside the modes in emissions charts: (key, label, colour).
+NON_MODES: tuple[tuple[str, str, str], ...] = (("handling", "Terminal handling", "#9aa5b1"),)
+
 # Kinds of freight node on the map: (key, label, colour).
 NODE_KINDS: tuple[tuple[str, str, str], ...] = (
     ("seaport_terminal", "Seaport terminal", "#0f2a44"),
@@ -107,7 +110,7 @@ def theme_json() -> dict[str, Any]:
         return {key: {"label": label, "colour": colour} for key, label, colour in rows}
 
     return {
-        "modes": table(MODES),
+        "modes": {**table(MODES), **table(NON_MODES)},
         "mode_order": [key for key, _, _ in MODES],
         "policies": table(POLICIES),
         "policy_order": [key for key, _, _ in POLICIES],

@@ -24,6 +24,11 @@
       { key: "hours", label: "End to end", num: true, decimals: 1, unit: "h" },
     ], data.timetable));
 
+    document.getElementById("disruptions").replaceChildren(data.disruptions.length ? SLA.table([
+      { key: "kind_label", label: "Disruption" },
+      { key: "label", label: "What happened" },
+    ], data.disruptions) : el("p", { class: "muted" }, "No disruption in this run."));
+
     function render() {
       const view = data.policies[select.value];
       const s = view.summary;
@@ -31,7 +36,8 @@
         SLA.tile("Departures run", s.departures, 0, "", `${select.value}.departures`, `${fmt(s.cancelled, 0)} cancelled`),
         SLA.tile("TEU carried", s.teu, 1, "TEU", `${select.value}.teu`),
         SLA.tile("Average load factor", s.load_factor_pct, 1, "%", `${select.value}.load_factor_pct`),
-        SLA.tile("Delayed departures", s.delayed, 0, "", `${select.value}.delayed`, `mean delay ${fmt(s.mean_delay_h, 1)} h when delayed`)
+        SLA.tile("Delayed departures", s.delayed, 0, "", `${select.value}.delayed`, `mean delay ${fmt(s.mean_delay_h, 1)} h when delayed`),
+        SLA.tile("Plans and replans", s.replans, 0, "", `${select.value}.replans`, `${fmt(data.disruptions.length, 0)} disruptions in the run`)
       );
       const services = [...view.by_service].sort((a, b) => a.load_factor_pct - b.load_factor_pct);
       SLA.plot("chart-load", [{
@@ -47,7 +53,7 @@
       SLA.plot("chart-departures", [
         {
           type: "scatter", mode: "markers", name: "Ran", x: ran.map((d) => d.depart), y: ran.map((d) => d.service_id),
-          marker: { size: 11, color: ran.map((d) => d.load_factor_pct), colorscale: [[0, "#d9ecf2"], [0.5, "#4aa3c7"], [1, "#0f2a44"]], cmin: 0, cmax: 100, line: { color: "#fff", width: 1 }, colorbar: { title: { text: "Load factor (%)" }, ticksuffix: " %", thickness: 12 } },
+          marker: { size: 11, color: ran.map((d) => d.load_factor_pct), colorscale: [[0, "#9fd0e3"], [0.5, "#2e86ab"], [1, "#0f2a44"]], cmin: 0, cmax: 100, line: { color: "#fff", width: 1 }, colorbar: { title: { text: "Load factor (%)" }, ticksuffix: " %", thickness: 12 } },
           customdata: ran.map((d) => [d.load_teu, d.capacity_teu, d.delay_h]),
           hovertemplate: "%{y} · %{x}<br>%{marker.color:.1f} % full (%{customdata[0]:,.1f} of %{customdata[1]:,.0f} TEU)<br>delay %{customdata[2]:.1f} h<extra></extra>",
         },

@@ -54,9 +54,9 @@
 
     const trucks = data.trucks_per_day;
     SLA.plot("chart-trucks", policies.map((p) => ({
-      type: "scatter", mode: "lines+markers", name: policyLabel(p), line: { color: policyColour(p), width: 2.5 },
+      type: "bar", name: policyLabel(p), marker: { color: policyColour(p) },
       x: trucks.days, y: trucks.values[p], hovertemplate: `%{y:,.0f} trucks<extra>${policyLabel(p)}</extra>`,
-    })), { xaxis: { title: "Simulated day", type: "category" }, yaxis: { title: `Trucks (${trucks.unit})`, rangemode: "tozero", tickformat: ",d" } });
+    })), { barmode: "group", xaxis: { title: "Simulated day", type: "category" }, yaxis: { title: `Truck trips (${trucks.unit})`, rangemode: "tozero", tickformat: ",d" } });
 
     function policyBars(target, key, axis) {
       const kpi = data.kpis.find((k) => k.key === key);

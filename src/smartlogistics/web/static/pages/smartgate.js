@@ -13,7 +13,7 @@
       SLA.tile("Peak queue", t.peak_queue, 0, "consignments", "peak_queue")
     );
 
-    const lanes = data.lanes;
+    const lanes = data.lanes.filter((l) => l.count > 0);
     SLA.plot("chart-lanes", [{
       type: "pie", hole: 0.55, sort: false, direction: "clockwise",
       labels: lanes.map((l) => laneLabel(l.lane)), values: lanes.map((l) => l.count),
@@ -28,10 +28,13 @@
     ], { xaxis: { title: "Time (local)", type: "date" }, yaxis: { title: "Consignments / inspectors (count)", rangemode: "tozero", dtick: q.max > 10 ? null : 1 } });
 
     const c = data.clearance;
-    SLA.plot("chart-clearance", [
-      { type: "bar", name: "Median", x: c.map((r) => laneLabel(r.lane)), y: c.map((r) => r.median_min), marker: { color: c.map((r) => laneColour(r.lane)) }, hovertemplate: "median %{y:,.1f} min<extra>%{x}</extra>" },
-      { type: "bar", name: "95th percentile", x: c.map((r) => laneLabel(r.lane)), y: c.map((r) => r.p95_min), marker: { color: c.map((r) => laneColour(r.lane)), opacity: 0.45 }, hovertemplate: "p95 %{y:,.1f} min<extra>%{x}</extra>" },
-    ], { barmode: "group", xaxis: { title: "Lane" }, yaxis: { title: "Arrival to release (minutes, log scale)", type: "log", dtick: 1, exponentformat: "none" } });
+    SLA.plot("chart-clearance", [{
+      type: "bar", orientation: "h", y: c.map((r) => r.label), x: c.map((r) => r.min),
+      marker: { color: ["#2a9d8f", "#8d99ae", "#d1495b"] },
+      text: c.map((r) => `${fmt(r.min, 1)} min`), textposition: "outside", cliponaxis: false,
+      hovertemplate: "%{x:,.1f} minutes<extra>%{y}</extra>",
+    }], { xaxis: { title: "Arrival to release (minutes)", rangemode: "tozero", tickformat: "," }, yaxis: { title: "Statistic", autorange: "reversed" }, showlegend: false, margin: { l: 130, r: 60, t: 8, b: 52 } });
+    document.getElementById("clearance-note").textContent = `Green consignments are released on arrival; red ones wait for an inspector and requests for information for the filer's answer. Inspections in the run: ${fmt(t.inspections, 0)}; orders held by customs: ${fmt(t.orders_held, 0)}.`;
 
     const max = Math.max(1, ...data.red_reasons.map((r) => r.count));
     document.getElementById("reasons").replaceChildren(data.red_reasons.length ? SLA.table([
