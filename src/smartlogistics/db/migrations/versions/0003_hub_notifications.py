@@ -28,7 +28,7 @@ def _ts() -> sa.DateTime:
 
 
 def upgrade() -> None:
-    """Create the four tables and their indexes."""
+    """Create the four tables and their indexes, and the dispatcher's cursor."""
     op.create_table(
         "hub_subscriptions",
         sa.Column("id", sa.String(36), nullable=False),
@@ -91,6 +91,12 @@ def upgrade() -> None:
         sa.Column("last_seq", sa.BigInteger(), nullable=False),
         sa.Column("updated_at", _ts(), nullable=False),
         sa.PrimaryKeyConstraint("name", name="pk_hub_dispatch_cursor"),
+    )
+    # The dispatcher's read position starts after what exists now: changes recorded before
+    # notifications existed had no subscribers.
+    op.execute(
+        "INSERT INTO hub_dispatch_cursor (name, last_seq, updated_at) "
+        "SELECT 'notify', COALESCE(MAX(seq), 0), CURRENT_TIMESTAMP FROM hub_changes"
     )
     op.create_table(
         "hub_received_notifications",
