@@ -19,6 +19,7 @@ from smartlogistics.cli.demo import demo
 from smartlogistics.cli.design import design_app
 from smartlogistics.cli.emissions import emissions_app
 from smartlogistics.cli.hub import hub_app
+from smartlogistics.cli.insight import insight_app
 from smartlogistics.cli.plan import plan_app
 from smartlogistics.cli.region import region_app
 from smartlogistics.cli.serve import serve
@@ -42,6 +43,7 @@ app.add_typer(design_app, name="design")
 app.add_typer(smartgate_app, name="smartgate")
 app.add_typer(hub_app, name="hub")
 app.add_typer(db_app, name="db")
+app.add_typer(insight_app, name="insight")
 app.command("demo")(demo)
 app.command("serve")(serve)
 
