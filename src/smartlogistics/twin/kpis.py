@@ -83,18 +83,21 @@ def policy_kpis(
     departures = list(rec.of(DepartureRecord))
     replans = list(rec.of(ReplanRecord))
     delivered = [o for o in orders if o.delivered_h is not None]
-    transport = sum(x.cost_eur for x in legs)
-    handling = sum(h.cost_eur for h in handlings)
-    wtw = sum(x.wtw_kg for x in legs) + sum(h.wtw_kg for h in handlings)
-    ttw = sum(x.ttw_kg for x in legs) + sum(h.ttw_kg for h in handlings)
-    tonnes = sum(o.tonnes for o in delivered)
+    transport = float(sum(x.cost_eur for x in legs))
+    handling = float(sum(h.cost_eur for h in handlings))
+    wtw = float(sum(x.wtw_kg for x in legs) + sum(h.wtw_kg for h in handlings))
+    ttw = float(sum(x.ttw_kg for x in legs) + sum(h.ttw_kg for h in handlings))
+    tonnes = float(sum(o.tonnes for o in delivered))
     late_h = {
         o.order_id: max(0.0, o.delivered_h - o.due_h)
         for o in delivered
         if o.delivered_h is not None
     }
-    lateness = sum(
-        lateness_rate(CargoClass(o.cargo_class)) * late_h.get(o.order_id, 0.0) for o in delivered
+    lateness = float(
+        sum(
+            lateness_rate(CargoClass(o.cargo_class)) * late_h.get(o.order_id, 0.0)
+            for o in delivered
+        )
     )
     on_time = sum(1 for o in delivered if late_h[o.order_id] <= 1e-6)
     tkm: dict[str, float] = dict.fromkeys(_MODES, 0.0)
