@@ -131,3 +131,24 @@ def test_bottleneck_fields_follow_their_definition() -> None:
 def test_difficulty_index_caps_both_parts() -> None:
     occ = default_labour_data().occupation("it_data")  # 4 years, 8 % vacancies
     assert difficulty_index(occ) == (1 + 0.8) / 2
+
+
+def test_only_the_job_totals_are_facts() -> None:
+    """Segments cite the strategy document (or derive from it); every other row is an assumption."""
+    data = default_labour_data()
+    assert [s.source.split(":")[0] for s in data.segments] == [
+        "slam-2011", "slam-2011", "slam-2011", "derived",
+    ]  # fmt: skip
+    for table in ("occupations", "occupation_mix", "age_profile", "turnover", "retirement",
+                  "growth", "inflow_ages"):  # fmt: skip
+        for row in getattr(data, table):
+            assert row.source.startswith("assumption: "), (table, row)
+
+
+def test_base_year_inflow_against_exits_as_documented() -> None:
+    """The occupations' source says inflow is 88-98 % of the base year's exits where short."""
+    result = project_labour()
+    for occ in ("truck_drivers", "barge_rail_crews", "maintenance", "warehouse_handling"):
+        first = result.projection(occ).cohorts[1]
+        ratio = first.inflow / (first.retired + first.left + first.aged_out)
+        assert 0.88 <= ratio <= 0.98, occ
