@@ -108,7 +108,10 @@ def normalise_api_object(
     problems = [
         p
         for p in problems
-        if not (p.name == "hasEventType" and any(t in p.message for t in _SPEC_ONLY_EVENT_TYPES))
+        if not (
+            p.property == API + "hasEventType"
+            and any(t in p.message for t in _SPEC_ONLY_EVENT_TYPES)
+        )
     ]
     if problems:
         first, *rest = problems

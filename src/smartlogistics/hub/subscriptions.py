@@ -476,6 +476,7 @@ class SubscriptionService:
                     postgresql.insert(table)
                     .on_conflict_do_nothing(index_elements=["notification_id"])
                     .values(**row)
+                    .returning(table.c.seq)
                 )
             else:
                 from sqlalchemy.dialects import sqlite
@@ -484,8 +485,9 @@ class SubscriptionService:
                     sqlite.insert(table)
                     .on_conflict_do_nothing(index_elements=["notification_id"])
                     .values(**row)
+                    .returning(table.c.seq)
                 )
-            duplicate = result.rowcount == 0
+            duplicate = result.first() is None
             if duplicate:
                 conn.execute(
                     update(table)
