@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -445,3 +446,25 @@ def test_the_notification_endpoint_is_derived_from_the_subscriber_iri(
     agent: str, endpoint: str
 ) -> None:
     assert notification_endpoint(agent) == endpoint
+
+
+def test_a_separate_delivery_runner_finds_changes_by_polling(hub: Hub, receiver: Receiver) -> None:
+    from smartlogistics.hub.notify import serve_notifications
+
+    agent = receiver.agent()
+    hub.subscribe(agent, PIECE, topic_type="LOGISTICS_OBJECT_TYPE")
+    lo = hub.create(agent)  # no commit listener reaches the runner: it polls
+    stop = threading.Event()
+    settings = hub.settings.model_copy(update={"hub_notify_poll_s": 0.05})
+    runner = threading.Thread(
+        target=serve_notifications, args=(settings,), kwargs={"stop": stop, "engine": hub.engine}
+    )
+    runner.start()
+    try:
+        [got] = receiver.wait_for(1, timeout=10)
+        assert got.body["api:hasLogisticsObject"] == {"@id": lo}
+    finally:
+        stop.set()
+        runner.join(10)
+    assert not runner.is_alive()
+    assert pending_deliveries(hub.engine) == 0

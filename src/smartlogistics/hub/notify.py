@@ -79,6 +79,7 @@ __all__ = [
     "notification_endpoint",
     "pending_deliveries",
     "requeue_dead",
+    "serve_notifications",
 ]
 
 log = logging.getLogger("smartlogistics.hub.notify")
@@ -835,8 +836,9 @@ class NotificationService:
             engine, allow=self.allow, config=self.config, client=client, seed=seed, now=now
         )
         self._wake = threading.Event()
+        self._deliver_wake = threading.Event()
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._pool: ThreadPoolExecutor | None = None
         self._in_flight = 0
         self._flight_lock = threading.Lock()
@@ -873,36 +875,46 @@ class NotificationService:
 
     # --- background mode ---------------------------------------------------------------
 
+    #: Shortest time between two dispatcher passes: a burst of commits is read in one
+    #: pass (one write transaction) instead of one pass per commit.
+    DISPATCH_INTERVAL_S = 0.05
+
     def start(self) -> None:
-        """Start the background thread: it resumes pending deliveries at once."""
-        if self._thread is not None:
+        """Start the background threads: pending deliveries resume at once."""
+        if self._threads:
             return
         self._stop.clear()
         self._pool = ThreadPoolExecutor(
             max_workers=self.config.concurrency, thread_name_prefix="hub-notify-send"
         )
-        self._thread = threading.Thread(target=self._run, name="hub-notify", daemon=True)
-        self._thread.start()
+        self._threads = [
+            threading.Thread(target=self._dispatch_loop, name="hub-notify-dispatch", daemon=True),
+            threading.Thread(target=self._deliver_loop, name="hub-notify-deliver", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
         self._wake.set()
+        self._deliver_wake.set()
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop after the attempts in flight (their outcome is recorded)."""
-        thread = self._thread
-        if thread is None:
+        if not self._threads:
             return
         self._stop.set()
         self._wake.set()
-        thread.join(timeout)
+        self._deliver_wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
-        self._thread = None
+        self._threads = []
         self.deliverer.close()
 
     @property
     def running(self) -> bool:
-        """Whether the background thread runs."""
-        return self._thread is not None and self._thread.is_alive()
+        """Whether the background threads run."""
+        return bool(self._threads) and all(t.is_alive() for t in self._threads)
 
     def _send(self, claim: _Claim) -> None:
         try:
@@ -912,35 +924,88 @@ class NotificationService:
         finally:
             with self._flight_lock:
                 self._in_flight -= 1
-            self._wake.set()
+            self._deliver_wake.set()
 
-    def _run(self) -> None:
+    def _dispatch_loop(self) -> None:
         failures = 0
         while not self._stop.is_set():
+            self._wake.wait(self.config.poll_s)
             self._wake.clear()
+            if self._stop.is_set():
+                return
             try:
-                self.dispatch_all()
+                if self.dispatch_all():
+                    self._deliver_wake.set()
+                failures = 0
+            except Exception:
+                failures += 1
+                pause = min(self.config.poll_s * 2**failures, 30.0)
+                log.exception("notification dispatcher pass failed; retrying in %.1f s", pause)
+                self._stop.wait(pause)
+            self._stop.wait(self.DISPATCH_INTERVAL_S)
+
+    def _deliver_loop(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            self._deliver_wake.clear()
+            wait = self.config.poll_s
+            try:
                 with self._flight_lock:
                     free = self.config.concurrency - self._in_flight
-                claims = self.deliverer.claim(free) if free > 0 else []
-                pool = self._pool
-                assert pool is not None
-                for claim in claims:
-                    with self._flight_lock:
-                        self._in_flight += 1
-                    pool.submit(self._send, claim)
+                if free > 0:
+                    claims = self.deliverer.claim(free)
+                    pool = self._pool
+                    assert pool is not None
+                    for claim in claims:
+                        with self._flight_lock:
+                            self._in_flight += 1
+                        pool.submit(self._send, claim)
+                    if len(claims) == free:
+                        continue  # maybe more due: claim again when a slot frees
+                    due = self.deliverer.next_due()
+                    if due is not None:
+                        left = (due - self._now()).total_seconds()
+                        wait = min(wait, max(left, 0.01))
                 failures = 0
-                if claims:
-                    continue
-                wait = self.config.poll_s
-                due = self.deliverer.next_due()
-                if due is not None:
-                    wait = min(wait, max((due - self._now()).total_seconds(), 0.01))
             except Exception:
                 failures += 1
                 wait = min(self.config.poll_s * 2**failures, 30.0)
-                log.exception("notification engine round failed; retrying in %.1f s", wait)
-            self._wake.wait(wait)
+                log.exception("notification deliverer round failed; retrying in %.1f s", wait)
+            self._deliver_wake.wait(wait)
+
+
+def serve_notifications(
+    settings: Settings | None = None,
+    *,
+    stop: threading.Event | None = None,
+    engine: Engine | None = None,
+) -> None:
+    """Run the delivery engine in this process until ``stop`` is set (or SIGINT/SIGTERM).
+
+    For deployments where the API processes run with ``hub_notify_run = false`` and one
+    (or more: deliveries are leased, dispatching is idempotent) separate process delivers.
+    Without the API's commit listener it finds new changes every ``hub_notify_poll_s``.
+    """
+    import signal
+
+    from smartlogistics.db import make_engine
+
+    settings = settings or get_settings()
+    own = engine is None
+    eng = make_engine(settings.database_url) if engine is None else engine
+    done = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: done.set())
+    service = NotificationService(eng, settings)
+    service.start()
+    log.info("notification delivery running (allow-list %s)", service.allow.describe())
+    try:
+        done.wait()
+    finally:
+        service.stop()
+        if own:
+            eng.dispose()
 
 
 # --- inspection ----------------------------------------------------------------------------------
