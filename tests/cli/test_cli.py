@@ -391,17 +391,19 @@ def test_db_upgrade_and_current(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from smartlogistics.config import get_settings
+    from smartlogistics.db import head_revision
 
+    head = head_revision()
     monkeypatch.setenv("SMARTLOGISTICS_DATABASE_URL", f"sqlite:///{tmp_path / 'var' / 'x.db'}")
     get_settings.cache_clear()
     try:
         assert _json(capsys, "db", "current", "--json") == {
             "current": None,
-            "head": "0001",
+            "head": head,
             "up_to_date": False,
         }
         moved = _json(capsys, "db", "upgrade", "--json")
-        assert (moved["from"], moved["to"]) == (None, "0001")
+        assert (moved["from"], moved["to"]) == (None, head)
         assert _json(capsys, "db", "current", "--json")["up_to_date"] is True
         monkeypatch.setenv("SMARTLOGISTICS_DATABASE_URL", "mysql://x@y/z")
         get_settings.cache_clear()
