@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, func, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, bindparam, func, insert, or_, select
 
 from smartlogistics.hub import acl
 from smartlogistics.hub._errors import TITLE_RESOURCE, HubError
@@ -52,6 +52,20 @@ __all__ = ["EVENT_RECEIVED", "EventList", "EventStore", "EventView"]
 
 #: The ``hub_changes`` kind of a new event (api:NotificationEventType).
 EVENT_RECEIVED: Final = "LOGISTICS_EVENT_RECEIVED"
+
+# Statements built once: SQLAlchemy then reuses their cache keys and compiled forms, which
+# is most of the cost of a small query in Python.
+_SELECT_OBJECT: Final = select(hub_objects).where(hub_objects.c.id == bindparam("object_id"))
+_INSERT_EVENT: Final = insert(hub_events)
+_SELECT_EVENT: Final = select(hub_events).where(
+    hub_events.c.object_id == bindparam("object_id"), hub_events.c.id == bindparam("event_id")
+)
+_NEWEST: Final = (
+    select(hub_events.c.created_at)
+    .where(hub_events.c.object_id == bindparam("object_id"))
+    .order_by(hub_events.c.seq.desc())
+    .limit(1)
+)
 
 
 def _utc(value: datetime) -> datetime:
@@ -147,7 +161,7 @@ class EventStore:
 
     # -- helpers ----------------------------------------------------------------------------
     def _meta(self, conn: Connection, object_id: str) -> ObjectMeta | None:
-        row = conn.execute(select(hub_objects).where(hub_objects.c.id == object_id)).first()
+        row = conn.execute(_SELECT_OBJECT, {"object_id": object_id}).first()
         if row is None:
             return None
         return ObjectMeta(
@@ -210,16 +224,17 @@ class EventStore:
         stored = bind_event(body, object_uri=meta.uri, object_type=meta.type_iri, received_at=now)
         uri = stored["@id"]
         conn.execute(
-            insert(hub_events).values(
-                id=event_id,
-                uri=uri,
-                object_id=meta.id,
-                event_code=event_code(stored),
-                event_date=event_date(stored),
-                created_at=now,
-                created_by=agent,
-                body=stored,
-            )
+            _INSERT_EVENT,
+            {
+                "id": event_id,
+                "uri": uri,
+                "object_id": meta.id,
+                "event_code": event_code(stored),
+                "event_date": event_date(stored),
+                "created_at": now,
+                "created_by": agent,
+                "body": stored,
+            },
         )
         record_change(
             conn,
@@ -261,23 +276,12 @@ class EventStore:
         return body
 
     # -- writes -----------------------------------------------------------------------------
-    def can_post(self, object_id: str, agent: str) -> ObjectMeta:
-        """Return the object when ``agent`` may add events to it (before reading a body).
-
-        Raises
-        ------
-        HubError
-            404 unknown object, 403 without ``POST_LOGISTICS_EVENT``.
-        """
-        with self.store.engine.connect() as conn:
-            meta = self._existing(conn, object_id)
-            self._require(conn, meta, agent, acl.POST_LOGISTICS_EVENT)
-        return meta
-
-    def append(
-        self, object_id: str, doc: Any, agent: str, *, meta: ObjectMeta | None = None
-    ) -> EventView:
+    def append(self, object_id: str, doc: Any, agent: str) -> EventView:
         """Add a logistics event to an object's event store (committed on return).
+
+        One transaction: the object must exist (404), the agent must hold
+        ``POST_LOGISTICS_EVENT`` on it (403), the event must be valid (400); then the event
+        and its ``LOGISTICS_EVENT_RECEIVED`` change are inserted and committed.
 
         Parameters
         ----------
@@ -287,20 +291,17 @@ class EventStore:
             The ``cargo:LogisticsEvent`` in any JSON-LD form.
         agent
             Who posts it.
-        meta
-            The result of :meth:`can_post` for this object and agent, when the caller
-            checked already (objects are never deleted, so it stays true).
 
         Raises
         ------
         HubError
             404 unknown object, 403 without ``POST_LOGISTICS_EVENT``, 400 invalid event.
         """
-        if meta is None:
-            meta = self.can_post(object_id, agent)
         event_id = str(uuid.uuid4())
-        body = self.prepare(doc, object_id, event_id)
         with self.store.write() as conn:
+            meta = self._existing(conn, object_id)
+            self._require(conn, meta, agent, acl.POST_LOGISTICS_EVENT)
+            body = self.prepare(doc, object_id, event_id)
             return self._insert(conn, meta, event_id, body, agent, _received(self.store.clock()))
 
     def append_to_many(self, doc: Any, agent: str) -> list[TargetResult]:
@@ -365,9 +366,7 @@ class EventStore:
             meta = self._existing(conn, object_id)
             self._require(conn, meta, agent, acl.GET_LOGISTICS_EVENT)
             row = conn.execute(
-                select(hub_events).where(
-                    hub_events.c.object_id == object_id, hub_events.c.id == event_id
-                )
+                _SELECT_EVENT, {"object_id": object_id, "event_id": event_id}
             ).first()
         if row is None:
             raise HubError(
@@ -424,9 +423,7 @@ class EventStore:
                     .limit(query.limit)
                 )
                 page = conn.execute(statement).all()
-            newest = conn.execute(
-                select(c.created_at).where(c.object_id == object_id).order_by(c.seq.desc()).limit(1)
-            ).scalar()
+            newest = conn.execute(_NEWEST, {"object_id": object_id}).scalar()
         return EventList(
             endpoint=f"{meta.uri}/logistics-events",
             items=tuple(self._view(row, meta.uri) for row in page),
