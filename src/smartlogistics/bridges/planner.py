@@ -68,7 +68,6 @@ def departure_movement(
             {
                 "@type": "cargo:MovementTime",
                 "cargo:direction": {"@id": "cargo:OUTBOUND"},
-                "cargo:movementMilestone": "departure from " + stops[0],
                 "cargo:movementTimestamp": {
                     "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
                     "@value": depart.isoformat(),
@@ -78,7 +77,6 @@ def departure_movement(
             {
                 "@type": "cargo:MovementTime",
                 "cargo:direction": {"@id": "cargo:INBOUND"},
-                "cargo:movementMilestone": "arrival at " + stops[-1],
                 "cargo:movementTimestamp": {
                     "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
                     "@value": arrive.isoformat(),

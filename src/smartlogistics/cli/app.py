@@ -24,6 +24,7 @@ from smartlogistics.cli.plan import plan_app
 from smartlogistics.cli.region import region_app
 from smartlogistics.cli.serve import serve
 from smartlogistics.cli.smartgate import smartgate_app
+from smartlogistics.cli.twin import twin_app
 from smartlogistics.errors import InvalidInputError
 from smartlogistics.values import from_validation_error
 
@@ -43,6 +44,7 @@ app.add_typer(design_app, name="design")
 app.add_typer(smartgate_app, name="smartgate")
 app.add_typer(hub_app, name="hub")
 app.add_typer(db_app, name="db")
+app.add_typer(twin_app, name="twin")
 app.add_typer(insight_app, name="insight")
 app.command("demo")(demo)
 app.command("serve")(serve)

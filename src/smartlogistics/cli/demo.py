@@ -1,167 +1,117 @@
-"""``smartlogistics demo``: the main job.
+"""``smartlogistics demo``: the main job — a simulated week of the region, then the dashboard.
 
-Until the digital twin lands this shows what the foundation really computes: the
-Amsterdam region's network and an example transport plan priced in CO2e for each mode.
-Every figure is calculated from the packaged region and factor table; nothing is canned.
+The digital twin runs for ``--days`` (7) with a progress bar: the region's demand, SmartGate
+at Schiphol, the synchromodal planner against today's practice and road-only on the same
+demand and disruptions, every shipment, waybill, transport movement and milestone written
+to the ONE Record hub in-process (a separate writer process on the same database). The run
+is stored in the platform database (``settings.database_url``, SQLite under ``./var/`` by
+default) in one transaction at its end, so an interrupted demo (Ctrl-C) stores nothing
+and the next one starts clean. Then the dashboard is served at
+``http://127.0.0.1:{port}`` (``--no-serve`` to skip). A port already in use is refused
+before the simulation starts.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Annotated
+import errno
+import socket
+import sys
+from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from smartlogistics.cli._output import console, print_json
-from smartlogistics.cli.region import services_table
+from smartlogistics.cli.region import JsonFlag
+from smartlogistics.cli.twin import base_scenario, kpi_table, progress_bar
 from smartlogistics.config import get_settings
-from smartlogistics.emissions import (
-    DistanceType,
-    HubOperation,
-    TransportChain,
-    TransportLeg,
-    calculate_chain,
-)
-from smartlogistics.network import Mode, Region, load_region
+from smartlogistics.errors import InvalidInputError
 
-__all__ = ["ExampleOption", "demo", "example_plan"]
+__all__ = ["HOST", "check_port", "demo", "demo_payload"]
 
-#: The demo consignment: one 40 ft container with 20 t of cargo (assumption: a typical
-#: loaded FEU for hinterland transport), from the Amsterdam Container Terminal to Duisburg.
-DEMO_ORIGIN = "ACT"
-DEMO_DESTINATION = "DUI"
-DEMO_TONNES = 20.0
-DEMO_HUB_CATEGORY = "hub_transshipment_ambient"
+#: Where the demo serves the dashboard.
+HOST = "127.0.0.1"
 
 
-@dataclass(frozen=True)
-class ExampleOption:
-    """One way of moving the demo consignment, with its emissions and CO2 cost."""
+def check_port(port: int, host: str = HOST) -> None:
+    """Refuse a port another program listens on (as Uvicorn binds: with SO_REUSEADDR).
 
-    mode: str
-    path: list[str]
-    distance_km: float
-    travel_time_h: float
-    tonne_km: float
-    wtw_kg: float
-    ttw_kg: float
-    co2_cost_eur: float
-    wtw_vs_road: float
-
-
-def _chain(region: Region, mode: Mode) -> tuple[TransportChain, list[str], float, float]:
-    found = region.route(DEMO_ORIGIN, DEMO_DESTINATION, mode)
-    service_category = next(
-        (
-            s.vehicle_category
-            for s in region.services
-            if s.mode is mode and {DEMO_ORIGIN, DEMO_DESTINATION} <= {c.location for c in s.stops}
-        ),
-        None,
-    )
-    leg = TransportLeg(
-        id=f"{mode.value}-leg",
-        mode=mode,
-        mass_tonnes=DEMO_TONNES,
-        distance_km=found.distance_km,
-        distance_type=DistanceType.SHORTEST_FEASIBLE,
-        category=service_category,
-    )
-    elements: list[TransportLeg | HubOperation] = [leg]
-    if mode is not Mode.ROAD:
-        # Transshipment at both terminals: the quay/rail crane lift is a hub operation.
-        elements = [
-            HubOperation(
-                id=f"{DEMO_ORIGIN}-hub", mass_tonnes=DEMO_TONNES, category=DEMO_HUB_CATEGORY
-            ),
-            leg,
-            HubOperation(
-                id=f"{DEMO_DESTINATION}-hub", mass_tonnes=DEMO_TONNES, category=DEMO_HUB_CATEGORY
-            ),
-        ]
-    chain = TransportChain(id=f"demo-{mode.value}", elements=elements)
-    return chain, list(found.path), found.distance_km, found.travel_time_h
+    Raises
+    ------
+    InvalidInputError
+        ``--port`` with one clear line when the port is taken or cannot be bound.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise InvalidInputError(
+                    "--port", f"port {port} on {host} is already in use; choose another (--port)"
+                ) from None
+            raise InvalidInputError("--port", f"cannot use port {port} on {host}: {exc}") from None
 
 
-def example_plan(region: Region, co2_price_eur_per_tonne: float) -> list[ExampleOption]:
-    """Price the demo consignment by road, barge and rail; road is the comparison base."""
-    options: list[ExampleOption] = []
-    road_wtw = 0.0
-    for mode in (Mode.ROAD, Mode.INLAND_WATERWAY, Mode.RAIL):
-        chain, path, distance, hours = _chain(region, mode)
-        result = calculate_chain(chain)
-        if mode is Mode.ROAD:
-            road_wtw = result.wtw_kg
-        options.append(
-            ExampleOption(
-                mode=mode.value,
-                path=path,
-                distance_km=round(distance, 1),
-                travel_time_h=round(hours, 1),
-                tonne_km=round(result.tonne_km, 1),
-                wtw_kg=round(result.wtw_kg, 2),
-                ttw_kg=round(result.ttw_kg, 2),
-                co2_cost_eur=round(result.wtw_kg / 1000.0 * co2_price_eur_per_tonne, 2),
-                wtw_vs_road=round(result.wtw_kg / road_wtw, 3),
-            )
-        )
-    return options
+def demo_payload(result: Any) -> dict[str, Any]:
+    """``{"days", "seed", "policies", "smartgate", "hub"}`` of a twin result."""
+    data = result.to_json()
+    return {key: data[key] for key in ("days", "seed", "policies", "smartgate", "hub")}
 
 
 def demo(
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable JSON.")] = False,
+    days: Annotated[int, typer.Option("--days", help="Simulated days.")] = 7,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed of every random stream.", show_default=False)
+    ] = None,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port of the dashboard.")
+    ] = 8000,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the dashboard afterwards.")
+    ] = True,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Show the Amsterdam region and an example plan priced in CO2e (the main job)."""
-    settings = get_settings()
-    region = load_region(settings.region)
-    options = example_plan(region, settings.co2_price_eur_per_tonne)
-    freight_nodes = [loc for loc in region.locations.values() if loc.kind.value != "junction"]
+    """Simulate a week of the Amsterdam region, store it, and serve the dashboard."""
+    scenario = base_scenario(days, seed, [])
+    if serve:
+        check_port(port)
+    from smartlogistics.db import make_engine, upgrade
+    from smartlogistics.twin import run_twin
+    from smartlogistics.twin._hubport import BackgroundHub
+    from smartlogistics.twin.results import save_run
+    from smartlogistics.web.app import hub_base_url
+
+    settings = get_settings().model_copy(update={"host": HOST, "port": port})
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    base = hub_base_url(settings)
+    hub = BackgroundHub(settings.database_url, base, f"{base}/logistics-objects/digital-twin")
+    try:
+        with progress_bar("demo", enabled=sys.stderr.isatty()) as progress:
+            result = run_twin(scenario, progress=progress, hub=hub)
+    except KeyboardInterrupt:
+        hub.terminate()
+        engine.dispose()
+        sys.stderr.write("interrupted: nothing was stored; run the demo again to start over\n")
+        raise typer.Exit(130) from None
+    run_id = save_run(engine, result, label="demo")
+    engine.dispose()
     if as_json:
-        print_json(
-            {
-                "region": region.name,
-                "freight_nodes": len(freight_nodes),
-                "links": len(region.links),
-                "services": len(region.services),
-                "consignment": {
-                    "from": DEMO_ORIGIN,
-                    "to": DEMO_DESTINATION,
-                    "tonnes": DEMO_TONNES,
-                },
-                "co2_price_eur_per_tonne": settings.co2_price_eur_per_tonne,
-                "options": [asdict(o) for o in options],
-            }
+        print_json(demo_payload(result))
+    else:
+        console.print(kpi_table(result))
+        cmp = result.comparison
+        console.print(
+            f"synchromodal vs today's practice: cost {100 * cmp['cost_vs_greedy']:+.1f} %, "
+            f"CO2e vs road-only {100 * cmp['wtw_vs_road_only']:+.1f} %; "
+            f"hub: {result.hub['objects']:,} objects, {result.hub['events']:,} events; "
+            f"stored as run {run_id}"
         )
+    if not serve:
         return
-    console.rule(f"[bold]Smart Logistics Amsterdam — region {region.name}")
-    console.print(
-        f"{len(freight_nodes)} freight nodes, {len(region.links)} directed links, "
-        f"{len(region.services)} Circle Lines services "
-        f"({sum(s.departures_per_week for s in region.services)} departures a week)."
-    )
-    console.print(services_table(region))
-    plan = Table(
-        title=(
-            f"{DEMO_TONNES:g} t container {DEMO_ORIGIN} → {DEMO_DESTINATION} "
-            f"(ISO 14083, CO2 at €{settings.co2_price_eur_per_tonne:g}/t)"
-        )
-    )
-    for col in ("mode", "route", "km", "h", "t·km", "WTW kg", "TTW kg", "CO2 €", "vs road"):
-        plan.add_column(col)
-    for o in options:
-        plan.add_row(
-            o.mode,
-            " → ".join(o.path),
-            f"{o.distance_km:.0f}",
-            f"{o.travel_time_h:.1f}",
-            f"{o.tonne_km:,.0f}",
-            f"{o.wtw_kg:,.1f}",
-            f"{o.ttw_kg:,.1f}",
-            f"{o.co2_cost_eur:,.2f}",
-            f"{o.wtw_vs_road:.0%}",
-        )
-    console.print(plan)
-    console.print(
-        "Next: `smartlogistics region show amsterdam`, `smartlogistics emissions factors`."
-    )
+    import uvicorn
+
+    from smartlogistics.web import create_app
+
+    console.print(f"dashboard: http://{HOST}:{port}  (Ctrl-C to stop)")
+    uvicorn.run(create_app(settings), host=HOST, port=port, log_level="warning")

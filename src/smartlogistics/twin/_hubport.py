@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CARGO",
+    "BackgroundHub",
     "HubPort",
     "HubWriter",
     "MemoryHub",
@@ -148,19 +149,118 @@ class StoreHub:
         return len(docs)
 
     def add_events(self, events: Sequence[tuple[str, Mapping[str, Any]]]) -> int:
-        """Append every event to its object's event store."""
-        metas: dict[str, Any] = {}
+        """Append every event to its object's event store (one transaction each)."""
         for object_id, doc in events:
-            meta = metas.get(object_id)
-            if meta is None:
-                meta = metas[object_id] = self.events.can_post(object_id, self.agent)
-            self.events.append(object_id, dict(doc), self.agent, meta=meta)
+            self.events.append(object_id, dict(doc), self.agent)
         self._events += len(events)
         return len(events)
 
     def counts(self) -> tuple[int, int]:
         """Objects and events created through this port."""
         return self._objects, self._events
+
+
+def _writer(url: str, base_url: str, agent: str, inbox: Any, outbox: Any) -> None:
+    """Run the background hub process: apply every queued write to a ``StoreHub``."""
+    from smartlogistics.db import make_engine
+    from smartlogistics.hub.store import HubStore
+
+    engine = make_engine(url)
+    try:
+        hub = StoreHub(HubStore(engine, base_url=base_url), agent)
+        while True:
+            item = inbox.get()
+            if item is None:
+                break
+            kind, payload = item
+            if kind == "objects":
+                hub.create_objects(payload)
+            else:
+                hub.add_events(payload)
+        outbox.put(("ok", hub.counts()))
+    except BaseException as exc:  # reported to the parent, which raises it
+        outbox.put(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        engine.dispose()
+
+
+class BackgroundHub:
+    """A :class:`HubPort` whose writes a separate process applies to the hub's database.
+
+    The twin hands documents over as it runs, and the writer process validates and stores
+    them on the second core while the simulation goes on (every batch is one hub
+    transaction, in the order given). :meth:`close` waits for the writer and raises if it
+    failed. Ids are the hub's (``{base_url}/logistics-objects/{id}``).
+
+    Parameters
+    ----------
+    database_url
+        The platform database (migrated).
+    base_url
+        The hub's base URL (the ids' prefix).
+    agent
+        The logistics agent the twin acts as.
+    """
+
+    def __init__(self, database_url: str, base_url: str, agent: str) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
+        self.base_url = base_url.rstrip("/")
+        self._inbox: Any = ctx.Queue(maxsize=64)
+        self._outbox: Any = ctx.Queue()
+        self._process = ctx.Process(
+            target=_writer,
+            args=(database_url, self.base_url, agent, self._inbox, self._outbox),
+            daemon=True,
+        )
+        self._process.start()
+        self._objects = 0
+        self._events = 0
+        self._closed: tuple[int, int] | None = None
+
+    def object_uri(self, object_id: str) -> str:
+        """Return the hub's URI of a local id."""
+        return f"{self.base_url}/logistics-objects/{object_id}"
+
+    def create_objects(self, docs: Sequence[Mapping[str, Any]]) -> int:
+        """Queue the creation of ``docs`` (one hub transaction)."""
+        self._inbox.put(("objects", [dict(d) for d in docs]))
+        self._objects += len(docs)
+        return len(docs)
+
+    def add_events(self, events: Sequence[tuple[str, Mapping[str, Any]]]) -> int:
+        """Queue ``events``."""
+        self._inbox.put(("events", [(o, dict(d)) for o, d in events]))
+        self._events += len(events)
+        return len(events)
+
+    def close(self) -> tuple[int, int]:
+        """Wait until every write is stored; return (objects, events) the hub stored.
+
+        Raises
+        ------
+        RuntimeError
+            The writer failed (its error is in the message).
+        """
+        if self._closed is None:
+            self._inbox.put(None)
+            status, value = self._outbox.get()
+            self._process.join()
+            if status != "ok":
+                raise RuntimeError(f"hub writer failed: {value}")
+            self._closed = (int(value[0]), int(value[1]))
+        return self._closed
+
+    def terminate(self) -> None:
+        """Stop the writer at once (an interrupted run); what it committed stays."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join(timeout=5)
+
+    def counts(self) -> tuple[int, int]:
+        """Objects and events stored (after :meth:`close`), else queued so far."""
+        return self._closed if self._closed is not None else (self._objects, self._events)
 
 
 def _iso(network: TwinNetwork, t_h: float) -> str:
@@ -233,6 +333,8 @@ class HubWriter:
         self.demand = demand
         self.prefix = prefix
         self._events: list[tuple[str, Mapping[str, Any]]] = []
+        self._origin = {o.id: o.origin for o in demand.orders}
+        self._departed: set[str] = set()
 
     def shipment_id(self, order_id: str) -> str:
         """Return the local id of an order's shipment."""
@@ -274,8 +376,16 @@ class HubWriter:
         self._event(sid, doc)
 
     def milestone(self, m: Milestone) -> None:
-        """Post a transport milestone (``ready`` is not posted)."""
-        if m.kind not in _MILESTONE_CODES:
+        """Post the departure from the origin and the delivery of an order.
+
+        The milestones in between (every leg's departure and arrival) stay in the twin's
+        records: posting them would triple the hub's events for little news.
+        """
+        if m.kind == "departed":
+            if m.location != self._origin.get(m.order_id) or m.order_id in self._departed:
+                return
+            self._departed.add(m.order_id)
+        elif m.kind != "delivered":
             return
         sid = self.shipment_id(m.order_id)
         self._event(
@@ -322,6 +432,13 @@ class HubWriter:
             self.hub.add_events(events)
 
     def counts(self) -> dict[str, int]:
-        """Objects and events written through the port."""
-        objects, events = self.hub.counts()
+        """Objects and events written through the port (waiting for a background hub)."""
+        close = getattr(self.hub, "close", None)
+        objects, events = close() if callable(close) else self.hub.counts()
         return {"objects": objects, "events": events}
+
+    def abort(self) -> None:
+        """Stop a background hub's writer after an interrupted run."""
+        terminate = getattr(self.hub, "terminate", None)
+        if callable(terminate):
+            terminate()

@@ -237,74 +237,81 @@ def run_twin(
     clock = time.perf_counter()
     tell(0.03, f"SmartGate screening {len(demand.consignments):,} consignments")
     decisions = screen_consignments(scenario, demand, network)
-    customs_rec = MemoryRecorder()
     writer = HubWriter(hub, network, demand, run_id or _run_prefix(scenario)) if hub else None
-    if writer is not None:
-        writer.start()
-    customs = run_customs(
-        scenario,
-        demand,
-        network,
-        customs_rec,
-        decisions,
-        on_release=writer.customs if writer is not None else None,
-    )
-    timings["customs"] = time.perf_counter() - clock
-    tell(0.08, "customs simulated")
-
-    per_policy: dict[str, dict[str, Any]] = {}
-    series_policies: dict[str, Any] = {}
-    digests = {"demand": _digest([f"{o.id}|{o.release.isoformat()}" for o in demand.orders])}
-    span_h = 24.0 * scenario.days
-    for k, name in enumerate(names):
-        clock = time.perf_counter()
-        base = 0.08 + 0.9 * k / len(names)
-        width = 0.9 / len(names)
-
-        def step(now_h: float, base: float = base, width: float = width, name: str = name) -> None:
-            done = (now_h - start_h) / span_h
-            day = min(scenario.days, int(done * scenario.days) + 1)
-            tell(base + width * min(1.0, done), f"{name}: day {day} of {scenario.days}")
-
-        tell(base, f"{name}: planning day 1 of {scenario.days}")
-        policy = make_policy(
-            name,
-            network,
-            co2,
-            plan_time_limit_s=scenario.plan_time_limit_s,
-            replan_time_limit_s=scenario.replan_time_limit_s,
-            seed=scenario.seed,
-        )
-        rec = MemoryRecorder()
-        sink = writer if (writer is not None and name == "synchromodal") else None
-        execution = Execution(
-            policy,
-            network,
+    try:
+        customs_rec = MemoryRecorder()
+        if writer is not None:
+            writer.start()
+        customs = run_customs(
+            scenario,
             demand,
-            customs.ready_h,
-            events,
-            start_h,
-            rec,
-            milestones=sink.milestone if sink is not None else None,
-            progress=step,
+            network,
+            customs_rec,
+            decisions,
+            on_release=writer.customs if writer is not None else None,
         )
-        execution.run()
-        if sink is not None:
-            sink.movements(policy)
-        per_policy[name] = policy_kpis(
-            rec,
-            days=scenario.days,
-            start_h=start_h,
-            co2_price_eur_per_tonne=co2,
-            lateness_rate=network.costs.lateness_rate,
-        )
-        series_policies[name] = policy_series(rec, network.at)
-        digests[name] = _digest(sorted(o.order_id for o in rec.of(OrderRecord)))
-        timings[name] = time.perf_counter() - clock
-    hub_counts = {"objects": 0, "events": 0}
-    if writer is not None:
-        writer.flush()
-        hub_counts = writer.counts()
+        timings["customs"] = time.perf_counter() - clock
+        tell(0.08, "customs simulated")
+
+        per_policy: dict[str, dict[str, Any]] = {}
+        series_policies: dict[str, Any] = {}
+        digests = {"demand": _digest([f"{o.id}|{o.release.isoformat()}" for o in demand.orders])}
+        span_h = 24.0 * scenario.days
+        for k, name in enumerate(names):
+            clock = time.perf_counter()
+            base = 0.08 + 0.9 * k / len(names)
+            width = 0.9 / len(names)
+
+            def step(
+                now_h: float, base: float = base, width: float = width, name: str = name
+            ) -> None:
+                done = (now_h - start_h) / span_h
+                day = min(scenario.days, int(done * scenario.days) + 1)
+                tell(base + width * min(1.0, done), f"{name}: day {day} of {scenario.days}")
+
+            tell(base, f"{name}: planning day 1 of {scenario.days}")
+            policy = make_policy(
+                name,
+                network,
+                co2,
+                plan_time_limit_s=scenario.plan_time_limit_s,
+                replan_time_limit_s=scenario.replan_time_limit_s,
+                seed=scenario.seed,
+            )
+            rec = MemoryRecorder()
+            sink = writer if (writer is not None and name == "synchromodal") else None
+            execution = Execution(
+                policy,
+                network,
+                demand,
+                customs.ready_h,
+                events,
+                start_h,
+                rec,
+                milestones=sink.milestone if sink is not None else None,
+                progress=step,
+            )
+            execution.run()
+            if sink is not None:
+                sink.movements(policy)
+            per_policy[name] = policy_kpis(
+                rec,
+                days=scenario.days,
+                start_h=start_h,
+                co2_price_eur_per_tonne=co2,
+                lateness_rate=network.costs.lateness_rate,
+            )
+            series_policies[name] = policy_series(rec, network.at)
+            digests[name] = _digest(sorted(o.order_id for o in rec.of(OrderRecord)))
+            timings[name] = time.perf_counter() - clock
+        hub_counts = {"objects": 0, "events": 0}
+        if writer is not None:
+            writer.flush()
+            hub_counts = writer.counts()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
     smartgate = smartgate_kpis(
         customs_rec.of(CustomsRecord),
         inspectors=scenario.inspectors,
