@@ -128,6 +128,7 @@ class Receiver:
     def __init__(self) -> None:
         self.requests: list[Received] = []
         self.statuses: list[int] = []
+        self.get_body: Any = {}
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         outer = self
@@ -151,6 +152,21 @@ class Receiver:
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def do_GET(self) -> None:
+                payload = json.dumps(outer.get_body).encode()
+                with outer._arrived:
+                    outer.requests.append(
+                        Received(
+                            "GET", self.path, {k.lower(): v for k, v in self.headers.items()}, None
+                        )
+                    )
+                    outer._arrived.notify_all()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/ld+json; version=2.3.0")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
 
             def log_message(self, format: str, *args: Any) -> None:
                 return

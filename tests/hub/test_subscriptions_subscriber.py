@@ -16,7 +16,7 @@ from smartlogistics.hub.app import create_hub_app
 from smartlogistics.hub.bus import ReceivedNotification
 from smartlogistics.hub.jsonld import ONE_RECORD_CONTEXT
 from smartlogistics.hub.notify import NotificationService, requeue_dead
-from tests.hub._notify_fixtures import PIECE, free_port, piece, served_hub, subscription
+from tests.hub._notify_fixtures import PIECE, SHIPMENT, free_port, piece, served_hub, subscription
 from tests.hub.conftest import AGENT_A, AGENT_B, BASE, JSONLD
 
 API = "https://onerecord.iata.org/ns/api#"
@@ -314,3 +314,91 @@ def test_a_publisher_hub_delivers_to_a_subscriber_hub_once_per_notification(
             assert [(n.object_uri, n.object_type) for n in seen] == [(lo, PIECE)]
     finally:
         sub_engine.dispose()
+
+
+# --- publisher-initiated subscriptions (subscriptions.md, "Get Subscription information") ---
+
+
+def test_a_publisher_proposes_and_the_subscriber_hub_answers_and_is_notified(
+    hub_settings: Settings,
+    database: Engine,
+    auth: Auth,
+    agent_token: Callable[[str], str],
+    tmp_path: Any,
+) -> None:
+    from smartlogistics.db import make_engine
+
+    port = free_port()
+    sub_base = f"http://127.0.0.1:{port}"
+    sub_agent = f"{sub_base}/logistics-objects/subscriber"
+    sub_engine = make_engine(f"sqlite:///{tmp_path / 'subscriber.db'}")
+    sub_settings = hub_settings.model_copy(
+        update={"hub_notify_run": False, "hub_base_url": sub_base, "hub_data_holder": sub_agent}
+    )
+    sub_app = create_hub_app(sub_settings, engine=sub_engine, base_url=sub_base)
+    pub_settings = hub_settings.model_copy(
+        update={
+            "hub_notify_run": False,
+            "hub_notify_allow": [f"{sub_base}/"],
+            "hub_notify_token": agent_token(AGENT_A),
+        }
+    )
+    try:
+        with (
+            served_hub(sub_app, port),
+            TestClient(
+                create_hub_app(pub_settings, engine=database, base_url=BASE), base_url=BASE
+            ) as pub,
+        ):
+            service = pub.app.state.hub_subscriptions  # type: ignore[attr-defined]
+            view = service.propose(sub_agent, "LOGISTICS_OBJECT_TYPE", PIECE)
+            assert view is not None
+            assert view.status == API + "REQUEST_ACCEPTED"
+            assert view.requested_by == sub_agent
+            [info] = service.subscriptions()
+            assert (info.subscriber, info.topic, info.status) == (sub_agent, PIECE, "active")
+            assert info.subscription_iri.startswith(f"{sub_base}/subscriptions/")
+            lo = pub.post("/logistics-objects", json=piece(), headers=auth(sub_agent)).headers[
+                "Location"
+            ]
+            assert NotificationService(database, pub_settings, seed=1).run_until_idle() == 1
+            with sub_engine.connect() as conn:
+                rows = conn.execute(select(hub_received_notifications)).mappings().all()
+            assert [(r["object_uri"], r["action_request_uri"]) for r in rows] == [(lo, view.uri)]
+    finally:
+        sub_engine.dispose()
+
+
+def test_a_declined_or_mismatched_proposal_creates_no_subscription(
+    hub_settings: Settings, database: Engine
+) -> None:
+    from smartlogistics.hub.subscriptions import ProposalError
+    from tests.hub._notify_fixtures import Receiver
+
+    receiver = Receiver()
+    try:
+        settings = hub_settings.model_copy(
+            update={"hub_notify_run": False, "hub_notify_allow": [receiver.base + "/"]}
+        )
+        with TestClient(
+            create_hub_app(settings, engine=database, base_url=BASE), base_url=BASE
+        ) as pub:
+            service = pub.app.state.hub_subscriptions  # type: ignore[attr-defined]
+            receiver.get_body = {"@context": ONE_RECORD_CONTEXT, "@graph": []}
+            assert service.propose(receiver.agent(), "LOGISTICS_OBJECT_TYPE", PIECE) is None
+            [asked] = receiver.requests
+            assert asked.path.startswith(
+                "/subscriptions?topicType=https%3A%2F%2Fonerecord.iata.org%2Fns%2Fapi%23LOGISTICS_OBJECT_TYPE&topic="
+            )
+            receiver.get_body = subscription(
+                receiver.agent(), SHIPMENT, topic_type="LOGISTICS_OBJECT_TYPE"
+            )
+            with pytest.raises(ProposalError, match="not for the proposed LOGISTICS_OBJECT_TYPE"):
+                service.propose(receiver.agent(), "LOGISTICS_OBJECT_TYPE", PIECE)
+            with pytest.raises(ProposalError, match="not on the allow-list"):
+                service.propose(
+                    "https://elsewhere.example/logistics-objects/x", "LOGISTICS_OBJECT_TYPE", PIECE
+                )
+            assert service.subscriptions() == []
+    finally:
+        receiver.close()

@@ -36,7 +36,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Connection, select, update
@@ -46,6 +46,7 @@ from starlette.responses import Response
 
 from smartlogistics.config import Settings, get_settings
 from smartlogistics.hub import acl
+from smartlogistics.hub._errors import JSONLD_CONTENT_TYPE as JSONLD
 from smartlogistics.hub._errors import HubError
 from smartlogistics.hub._feed import head_seq
 from smartlogistics.hub._http import jsonld_response, negotiate, principal, read_jsonld
@@ -75,11 +76,15 @@ from smartlogistics.hub.store import (
 
 __all__ = [
     "NotificationRuntime",
+    "ProposalError",
     "SubscriptionInfo",
     "SubscriptionService",
     "attach_notifications",
     "router",
 ]
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger("smartlogistics.hub.subscriptions")
 
@@ -175,6 +180,10 @@ def _type_topic(text: str) -> str:
     if text.startswith(slash):
         return CARGO + text[len(slash) :]
     return text
+
+
+class ProposalError(RuntimeError):
+    """A publisher-initiated subscription proposal could not be completed."""
 
 
 class SubscriptionService:
@@ -306,6 +315,95 @@ class SubscriptionService:
             holder = store.data_holder
             if object_id is not None:
                 holder = store.object_meta(object_id).owner
+            view = store.set_action_request_status(view.id, ACCEPTED, holder)
+        return view
+
+    def propose(
+        self,
+        subscriber: str,
+        topic_type: str,
+        topic: str,
+        *,
+        client: httpx.Client | None = None,
+    ) -> ActionRequestView | None:
+        """Publisher-initiated subscription: ask a subscriber for its subscription information.
+
+        GETs ``/subscriptions?topicType=...&topic=...`` on the ONE Record server of
+        ``subscriber`` (its URL derived from the IRI like the notification endpoint, and
+        checked against the allow-list the same way), checks that the answer is a
+        Subscription for exactly the proposed topic and a subscriber whose endpoint is
+        allowed, and stores it as a SubscriptionRequest requested by the subscriber (so it
+        can read and revoke it) and accepted by the holder.
+
+        Returns
+        -------
+        ActionRequestView or None
+            The accepted request, or ``None`` when the subscriber declined (an empty list).
+
+        Raises
+        ------
+        ProposalError
+            The subscriber could not be asked, or its answer is not a matching
+            Subscription.
+        HubError
+            The topic is not valid here (as for ``POST /subscriptions``).
+        """
+        import httpx
+
+        kind = parse_topic_type(topic_type)
+        url = notification_endpoint(subscriber).removesuffix("/notifications") + "/subscriptions"
+        try:
+            target = self.allow.check(url)
+        except EndpointRefusedError as exc:
+            raise ProposalError(str(exc)) from None
+        headers = {"Accept": JSONLD, "Host": target.host_header}
+        if self.settings.hub_notify_token:
+            headers["Authorization"] = f"Bearer {self.settings.hub_notify_token}"
+        extensions = {"sni_hostname": target.host} if url.startswith("https") else {}
+        own = client is None
+        http = client or httpx.Client(
+            timeout=self.settings.hub_notify_timeout_s, follow_redirects=False, trust_env=False
+        )
+        try:
+            response = http.get(
+                target.connect_url,
+                params={"topicType": API + kind, "topic": topic},
+                headers=headers,
+                extensions=extensions,
+            )
+        except httpx.HTTPError as exc:
+            raise ProposalError(f"asking {url} failed: {type(exc).__name__}: {exc}") from None
+        finally:
+            if own:
+                http.close()
+        if response.status_code != 200:
+            raise ProposalError(f"{url} answered {response.status_code}: {response.text[:300]}")
+        try:
+            answer = response.json()
+        except ValueError:
+            raise ProposalError(f"{url} answered with something that is not JSON") from None
+        if isinstance(answer, dict) and answer.get("@graph") == []:
+            return None
+        try:
+            spec = parse_subscription(answer, ontology=self.store.ontology)
+        except HubError as exc:
+            raise ProposalError(f"{url} answered with an invalid Subscription: {exc}") from None
+        if (spec.topic_type, spec.topic) != (kind, topic):
+            raise ProposalError(
+                f"{url} answered for {spec.topic_type} {spec.topic!r}, not for the proposed "
+                f"{kind} {topic!r}"
+            )
+        object_id = self._check_topic(spec)
+        try:
+            self.allow.check(notification_endpoint(spec.subscriber))
+        except EndpointRefusedError as exc:
+            raise ProposalError(f"notifications to {spec.subscriber} are refused: {exc}") from None
+        store = self.store
+        holder = store.data_holder if object_id is None else store.object_meta(object_id).owner
+        view = store.create_action_request(
+            SUBSCRIPTION_REQUEST, spec.body, spec.subscriber, object_id=object_id
+        )
+        if view.status == PENDING:
             view = store.set_action_request_status(view.id, ACCEPTED, holder)
         return view
 
