@@ -468,3 +468,31 @@ def test_a_separate_delivery_runner_finds_changes_by_polling(hub: Hub, receiver:
         runner.join(10)
     assert not runner.is_alive()
     assert pending_deliveries(hub.engine) == 0
+
+
+def test_deliveries_connect_to_the_checked_address_not_to_the_name_again(
+    hub: Hub, receiver: Receiver
+) -> None:
+    name = f"subscriber.test:{receiver.port}"
+    answers = {"subscriber.test": ["127.0.0.1"]}
+
+    def resolve(host: str, port: int) -> list[str]:
+        return answers[host]
+
+    entries, networks = [f"http://{name}/"], ["127.0.0.0/8"]
+    subscriptions = hub.client.app.state.hub_subscriptions  # type: ignore[attr-defined]
+    subscriptions.allow = AllowList(entries, networks, resolver=resolve)
+    agent = f"http://{name}/logistics-objects/agent-b"
+    hub.subscribe(agent, PIECE, topic_type="LOGISTICS_OBJECT_TYPE")
+    hub.create(agent)
+    hub.create(agent)
+    service = hub.service(allow=AllowList(entries, networks, resolver=resolve))
+    service.dispatch_all()
+    [first, second] = service.deliverer.claim(2)
+    assert service.deliverer.deliver(first) == "delivered"
+    [got] = receiver.wait_for(1)
+    assert got.headers["host"] == name  # the name resolves nowhere but in the check
+    answers["subscriber.test"] = ["169.254.169.254"]  # DNS rebinding to the metadata service
+    assert service.deliverer.deliver(second) == "dead"
+    assert len(receiver.requests) == 1
+    assert "169.254.169.254" in hub.deliveries()[1]["last_error"]
