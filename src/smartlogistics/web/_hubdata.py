@@ -12,10 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from smartlogistics.hub._tables import hub_events, hub_objects
 
-__all__ = ["events_after", "iri_label", "overview"]
+__all__ = ["code_label", "events_after", "iri_label", "overview"]
 
 _EMPTY = {
     "title": "The hub holds no logistics objects yet",
@@ -38,16 +39,38 @@ def iri_label(iri: str | None) -> str:
     return iri
 
 
+def _code_parts() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Return the event's code and its description, read inside the stored event.
+
+    An ``eventCode`` given as a code-list IRI (``...StatusCode#DEP``) is stored in the
+    ``event_code`` column; one given as an embedded ``cargo:CodeListElement`` (the CSN
+    customs codes SmartGate posts: ``{"cargo:code": "7I", "cargo:codeDescription":
+    "GREEN"}``) is stored there by its generated id, so the code is read from the body.
+    """
+    element = hub_events.c.body["cargo:eventCode"]
+    code = func.coalesce(element["cargo:code"].as_string(), hub_events.c.event_code)
+    return code, element["cargo:codeDescription"].as_string()
+
+
+def code_label(code: str | None, description: str | None) -> str:
+    """Return an event code as the page shows it: ``DEP``, or ``7I GREEN`` with its meaning."""
+    short = iri_label(code)
+    return f"{short} {description}" if description else short
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 def _event_rows(engine: Engine, *, after: int, limit: int) -> list[dict[str, Any]]:
+    code, description = _code_parts()
     query = (
         select(
             hub_events.c.seq,
             hub_events.c.id,
-            hub_events.c.event_code,
+            code.label("code"),
+            description.label("description"),
+            hub_events.c.body["cargo:eventName"].as_string().label("name"),
             hub_events.c.event_date,
             hub_events.c.created_at,
             hub_events.c.object_id,
@@ -64,8 +87,9 @@ def _event_rows(engine: Engine, *, after: int, limit: int) -> list[dict[str, Any
         {
             "seq": row.seq,
             "id": row.id,
-            "code": row.event_code,
-            "code_label": iri_label(row.event_code),
+            "code": row.code,
+            "code_label": code_label(row.code, row.description),
+            "name": row.name,
             "event_date": _iso(row.event_date),
             "created_at": _iso(row.created_at),
             "object_id": row.object_id,
@@ -90,7 +114,7 @@ def events_after(engine: Engine, *, after: int, limit: int) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``{"after", "last_seq", "events": [{"seq", "id", "code", "code_label",
+        ``{"after", "last_seq", "events": [{"seq", "id", "code", "code_label", "name",
         "event_date", "created_at", "object_id", "object_type"}, ...]}``; ``last_seq`` is
         the highest ``seq`` returned, or ``after`` when nothing is new.
     """
@@ -126,15 +150,16 @@ def overview(engine: Engine, *, base_url: str, feed: int = 30) -> dict[str, Any]
         by_type = conn.execute(
             select(hub_objects.c.type_iri, func.count()).group_by(hub_objects.c.type_iri)
         ).all()
+        code, description = _code_parts()
         by_code = conn.execute(
-            select(hub_events.c.event_code, func.count()).group_by(hub_events.c.event_code)
+            select(code, description, func.count()).group_by(code, description)
         ).all()
     objects = sorted(
         ({"type": t, "label": iri_label(t), "count": int(n)} for t, n in by_type),
         key=lambda row: (-row["count"], row["label"]),
     )
     events = sorted(
-        ({"code": c, "label": iri_label(c), "count": int(n)} for c, n in by_code),
+        ({"code": c, "label": code_label(c, d), "count": int(n)} for c, d, n in by_code),
         key=lambda row: (-row["count"], row["label"]),
     )
     total_objects = sum(row["count"] for row in objects)

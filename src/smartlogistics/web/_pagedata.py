@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine
@@ -25,6 +26,7 @@ __all__ = [
     "circle_lines",
     "emissions",
     "insight_page",
+    "kpi_observations",
     "label",
     "latest",
     "network_map",
@@ -158,7 +160,9 @@ def verdict(values: Mapping[str, Mapping[str, float | None]]) -> dict[str, Any]:
     Parameters
     ----------
     values
-        Rounded KPI values per policy (``cost_eur``, ``co2e_t``, ``on_time_pct``).
+        KPI values per policy (``cost_eur``, ``co2e_t``, ``on_time_pct``), unrounded: the
+        checks and percentages use them as they are, the text shows them with the
+        decimals of the KPI table.
 
     Returns
     -------
@@ -219,11 +223,8 @@ def overview(run: RunView | None) -> dict[str, Any]:
         return _empty()
     raw = {p: _kpi_values(run.policies[p]) for p in POLICY_ORDER}
     kpis = []
-    rounded: dict[str, dict[str, float | None]] = {p: {} for p in POLICY_ORDER}
     for key, label, unit, decimals, better, note in KPIS:
         values = {p: _r(raw[p][key], decimals) for p in POLICY_ORDER}
-        for p in POLICY_ORDER:
-            rounded[p][key] = values[p]
         kpis.append(
             {
                 "key": key,
@@ -257,7 +258,7 @@ def overview(run: RunView | None) -> dict[str, Any]:
         "policy_order": POLICY_ORDER,
         "kpis": kpis,
         "tiles": ["cost_eur", "co2e_t", "on_time_pct", "trucks_per_day"],
-        "verdict": verdict(rounded),
+        "verdict": verdict(raw),
         "modal_split": {"unit": "%", "modes": split_modes, "values": split},
         "trucks_per_day": {
             "unit": "trucks/day",
@@ -511,7 +512,7 @@ def emissions(run: RunView | None) -> dict[str, Any]:
     }
 
 
-# -- insight -----------------------------------------------------------------------------
+# -- insight ---------------------------------------------------------------------------
 
 #: The insight page-data function behind each insight page (``smartlogistics.insight``).
 INSIGHT_FUNCTIONS = {
@@ -521,22 +522,90 @@ INSIGHT_FUNCTIONS = {
 }
 
 
-def insight_page(kind: str, run: RunView | None) -> dict[str, Any]:
-    """Return an insight page's data from :mod:`smartlogistics.insight`'s page functions."""
-    import smartlogistics.insight as insight
+@lru_cache(maxsize=1)
+def _labour() -> Any:
+    from smartlogistics.insight import project_labour
 
-    build = getattr(insight, INSIGHT_FUNCTIONS[kind], None)
-    if build is None:
-        return {
-            "run": None if run is None else run.summary(),
-            "empty": {
-                "title": "Not available in this build",
-                "message": (
-                    f"The insight model behind this page ({INSIGHT_FUNCTIONS[kind]}) is not "
-                    "part of this build of the platform yet."
-                ),
-                "command": "",
-            },
-        }
-    data: dict[str, Any] = build()
-    return {"run": None if run is None else run.summary(), "empty": None, **data}
+    return project_labour()
+
+
+@lru_cache(maxsize=1)
+def _sector_page() -> dict[str, Any]:
+    from smartlogistics.cli.insight import SAMPLE_SEED, SAMPLE_SIZE, sample_shipments
+    from smartlogistics.insight import sector_page_data
+
+    note = (
+        f"A generated sample of {SAMPLE_SIZE:,} SYNTHETIC import air cargo consignments at "
+        f"Schiphol (SmartGate's history generator, seed {SAMPLE_SEED}), as "
+        "'smartlogistics insight sectors' uses without --input: the twin's shipments carry "
+        "no HS codes yet. Lead times, clearance times and CO2e are assumptions "
+        "(docs/insight.md)."
+    )
+    page: dict[str, Any] = sector_page_data(
+        sample_shipments(SAMPLE_SIZE, SAMPLE_SEED), data_note=note
+    )
+    return page
+
+
+def kpi_observations(run: RunView) -> list[Any]:
+    """Return the programme indicators the twin run measures (synchromodal policy, SmartGate).
+
+    Each becomes a :class:`~smartlogistics.insight.KpiObservation` of the run's first
+    day's year: CO2e per tonne, the road, rail and barge shares of tonne-km, the median
+    lead time, the green-lane share and the median time to release.
+    """
+    from smartlogistics.insight.kpis import KpiObservation
+
+    syn = run.policies["synchromodal"]
+    tkm = sum(syn.tkm_by_mode.values())
+    gate = run.smartgate
+    period = run.start[:4]
+    source = f"twin run {run.id} ({run.days} simulated days, seed {run.seed}), synchromodal"
+    values = [
+        ("co2e_per_tonne", syn.wtw_kg / syn.tonnes if syn.tonnes else None, "kg CO2e/t"),
+        ("road_share", _pct(syn.tkm_by_mode.get("road", 0.0), tkm), "%"),
+        ("rail_share", _pct(syn.tkm_by_mode.get("rail", 0.0), tkm), "%"),
+        ("barge_share", _pct(syn.tkm_by_mode.get("barge", 0.0), tkm), "%"),
+        ("lead_time_median", syn.lead_time_h_median, "h"),
+        ("green_lane_share", _pct(gate.lanes.get("GREEN", 0), gate.screened), "%"),
+        ("clearance_time_median", gate.release_median_min, "min"),
+    ]
+    return [
+        KpiObservation(
+            indicator=key,
+            period=period,
+            value=round(value, 3),
+            unit=unit,
+            source=source
+            if key not in ("green_lane_share", "clearance_time_median")
+            else f"twin run {run.id}, SmartGate",
+        )
+        for key, value, unit in values
+        if value is not None
+    ]
+
+
+def insight_page(kind: str, run: RunView | None) -> dict[str, Any]:
+    """Return an insight page's data from :mod:`smartlogistics.insight`'s page functions.
+
+    The labour page is the model's default scenario; the KPI page assesses the targets
+    with the latest twin run's measurements (:func:`kpi_observations`) and the labour
+    projection; the sector page analyses the insight CLI's seeded sample of shipments.
+    The page data's shape is the insight package's (``docs/insight.md``).
+    """
+    from smartlogistics.insight import kpi_page_data, labour_page_data
+
+    summary = None if run is None else run.summary()
+    if kind == "labour":
+        data: dict[str, Any] = labour_page_data(_labour())
+    elif kind == "kpis":
+        data = kpi_page_data(kpi_observations(run) if run is not None else (), labour=_labour())
+        if run is None:
+            data["summary"] = [
+                "No twin run is stored yet, so only the labour projection is assessed; "
+                "run 'smartlogistics demo' for the platform's own measurements.",
+                *data["summary"],
+            ]
+    else:
+        data = _sector_page()
+    return {"run": summary, "empty": None, **data}

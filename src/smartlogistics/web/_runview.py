@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from smartlogistics.twin.results import StoredRun
 
 __all__ = [
     "DepartureView",
@@ -130,10 +133,8 @@ def load_latest(engine: Engine) -> RunView | None:
 
     The twin (SimPy, the planner) is imported here, on the first request that needs it.
     """
-    try:
-        from smartlogistics.twin.results import latest_run
-    except ImportError:  # the twin's results store is not part of this build yet
-        return None
+    from smartlogistics.twin.results import latest_run
+
     stored = latest_run(engine)
     return None if stored is None else from_stored(stored)
 
@@ -257,6 +258,12 @@ def from_result(
     )
 
 
-def from_stored(stored: Any) -> RunView:
+def from_stored(stored: StoredRun) -> RunView:
     """Turn a run as ``twin.results`` stores it into the dashboard's :class:`RunView`."""
-    raise NotImplementedError("twin.results layout not known yet")
+    info = stored.info
+    return from_result(
+        stored.result.to_json(),
+        run_id=info.id,
+        created_at=info.created_at.isoformat(),
+        finished_at=info.finished_at.isoformat() if info.finished_at is not None else None,
+    )

@@ -107,6 +107,7 @@ def page(request: Request, slug: str) -> HTMLResponse:
                 {"slug": slug, "api": f"{root_path}/api/dashboard/{slug}", "root": root_path}
             ),
             "charts": slug in _CHART_PAGES,
+            "script": "insight" if found.group == "insight" else slug,
         },
     )
 

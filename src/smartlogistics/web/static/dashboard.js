@@ -29,7 +29,8 @@
   /** Format a number with thousands separators and a fixed number of decimals. */
   function fmt(value, decimals) {
     if (value === null || value === undefined || Number.isNaN(value)) return "–";
-    return numberFormat(decimals || 0).format(value);
+    const text = numberFormat(decimals || 0).format(value);
+    return /^-0(\.0+)?$/.test(text) ? text.slice(1) : text; // no "-0.0"
   }
 
   /** Create an element: el("td", {class: "num"}, "12"). */

@@ -10,7 +10,7 @@
     const time = when ? new Date(when).toLocaleString("en-GB", { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }) : "–";
     return el("li", { class: fresh ? "new" : null, "data-seq": String(event.seq) },
       el("time", { datetime: when || "" }, time),
-      el("span", {}, el("span", { class: "code" }, event.code_label), " ", el("span", { class: "obj" }, `on ${event.object_type} ${event.object_id}`)),
+      el("span", { class: "obj" }, el("span", { class: "code" }, event.code_label), " ", event.name || `on ${event.object_type} ${event.object_id}`),
       el("span", { class: "muted" }, `#${fmt(event.seq, 0)}`));
   }
 
