@@ -20,7 +20,10 @@ arrived. Phases, in order:
 4. ``events-get``: ``GET /logistics-objects/{id}/logistics-events`` (latency p50/p99).
 
 Every answer's status is checked (201 / 200); the figures are medians over ``--runs`` runs,
-each on its own server and database. Run with
+each on its own server and database. Besides throughput and latency the bench reports the
+server's CPU time per request (user + system of the ``hub serve`` process tree, from
+``/proc``): on a machine shared with other work it says more than wall-clock figures, and
+``1000 / cpu_ms`` is the most one fully used core could serve. Run with
 ``.venv/bin/python bench/hub_api_bench.py [--db sqlite,postgresql] [--runs 3] [--json]``.
 """
 
@@ -86,8 +89,24 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its children (Linux ``/proc``)."""
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(c) for c in children.read_text().split()]
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 @contextmanager
-def hub_server(db_url: str, workdir: Path, workers: int) -> Iterator[int]:
+def hub_server(db_url: str, workdir: Path, workers: int) -> Iterator[tuple[int, int]]:
     """Run ``smartlogistics hub serve`` on a free port until the block ends."""
     port = free_port()
     env = dict(os.environ)
@@ -122,7 +141,7 @@ def hub_server(db_url: str, workdir: Path, workers: int) -> Iterator[int]:
             if time.monotonic() > deadline:
                 raise SystemExit("hub serve did not become ready within 120 s")
             time.sleep(0.2)
-        yield port
+        yield port, server.pid
     finally:
         server.terminate()
         try:
@@ -135,7 +154,9 @@ def hub_server(db_url: str, workdir: Path, workers: int) -> Iterator[int]:
 Request = Callable[[int], tuple[str, str, bytes | None]]
 
 
-def drive(port: int, request: Request, count: int, clients: int, expect: int) -> dict[str, Any]:
+def drive(
+    port: int, request: Request, count: int, clients: int, expect: int, pid: int = 0
+) -> dict[str, Any]:
     """Closed loop: ``clients`` connections send ``count`` requests; latency and throughput."""
     latencies: list[float] = []
     statuses: Counter[int] = Counter()
@@ -172,12 +193,14 @@ def drive(port: int, request: Request, count: int, clients: int, expect: int) ->
             locations.extend(got)
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
+    cpu_before = cpu_seconds(pid) if pid else 0.0
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
+    server_cpu = cpu_seconds(pid) - cpu_before if pid else float("nan")
     if set(statuses) != {expect}:
         raise SystemExit(f"unexpected answers: {dict(statuses)} (expected {expect})")
     ordered = sorted(latencies)
@@ -190,6 +213,7 @@ def drive(port: int, request: Request, count: int, clients: int, expect: int) ->
         "per_s": len(ordered) / wall,
         "p50_ms": pct(0.50),
         "p99_ms": pct(0.99),
+        "server_cpu_ms": 1000 * server_cpu / len(ordered),
         "locations": locations,
     }
 
@@ -199,14 +223,14 @@ def one_run(kind: str, args: argparse.Namespace) -> dict[str, float]:
     event_doc = json.loads((EXAMPLES / "LogisticsEvent.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         workdir = Path(tmp)
-        with database(kind, workdir) as url, hub_server(url, workdir, args.workers) as port:
+        with database(kind, workdir) as url, hub_server(url, workdir, args.workers) as (port, pid):
             base = f"http://127.0.0.1:{port}"
 
             def create(_: int) -> tuple[str, str, bytes | None]:
                 return "POST", "/logistics-objects", piece
 
             drive(port, create, args.warmup, args.clients, 201)  # warm-up, not reported
-            created = drive(port, create, args.objects, args.clients, 201)
+            created = drive(port, create, args.objects, args.clients, 201, pid)
             paths = [loc.removeprefix(base) for loc in created["locations"]]
             bodies = []
             for path in paths[: min(len(paths), 200)]:
@@ -217,23 +241,26 @@ def one_run(kind: str, args: argparse.Namespace) -> dict[str, float]:
                 path, body = bodies[i % len(bodies)]
                 return "POST", path, body
 
-            events = drive(port, event, args.events, args.clients, 201)
+            events = drive(port, event, args.events, args.clients, 201, pid)
 
             def get(i: int) -> tuple[str, str, bytes | None]:
                 return "GET", paths[i % len(paths)], None
 
-            gets = drive(port, get, args.gets, args.clients, 200)
+            gets = drive(port, get, args.gets, args.clients, 200, pid)
 
             def list_events(i: int) -> tuple[str, str, bytes | None]:
                 return "GET", bodies[i % len(bodies)][0], None
 
-            lists = drive(port, list_events, args.gets, args.clients, 200)
+            lists = drive(port, list_events, args.gets, args.clients, 200, pid)
     return {
         "creates_per_s": created["per_s"],
         "create_p99_ms": created["p99_ms"],
+        "create_cpu_ms": created["server_cpu_ms"],
         "events_per_s": events["per_s"],
         "event_p99_ms": events["p99_ms"],
+        "event_cpu_ms": events["server_cpu_ms"],
         "get_per_s": gets["per_s"],
+        "get_cpu_ms": gets["server_cpu_ms"],
         "get_p50_ms": gets["p50_ms"],
         "get_p99_ms": gets["p99_ms"],
         "events_get_p50_ms": lists["p50_ms"],
@@ -265,12 +292,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=2))
         return 0
     print(f"hub over HTTP, {args.clients} clients, {args.workers} worker(s), median of {args.runs}")
-    header = ("db", "creates/s", "events/s", "GET p50 ms", "GET p99 ms", "list p99 ms")
-    print("  ".join(f"{h:>11}" for h in header))
+    header = ("db", "creates/s", "events/s", "GET p50 ms", "GET p99 ms", "list p99 ms",
+              "create cpu", "event cpu", "GET cpu")  # fmt: skip
+    print("  ".join(f"{h:>11}" for h in header) + "   (cpu: server CPU ms per request)")
     for kind in kinds:
         m = report[kind]
         row = (kind, m["creates_per_s"], m["events_per_s"], m["get_p50_ms"], m["get_p99_ms"],
-               m["events_get_p99_ms"])  # fmt: skip
+               m["events_get_p99_ms"], m["create_cpu_ms"], m["event_cpu_ms"],
+               m["get_cpu_ms"])  # fmt: skip
         print("  ".join(f"{v:>11.1f}" if isinstance(v, float) else f"{v:>11}" for v in row))
     return 0
 
