@@ -166,7 +166,7 @@
     if (!run) return;
     const finished = run.finished_at ? new Date(run.finished_at) : null;
     box.append(
-      el("div", {}, "Twin run ", el("strong", {}, `#${run.id}`), ` · ${fmt(run.days, 0)} simulated day${run.days === 1 ? "" : "s"} · seed ${run.seed}`),
+      el("div", {}, "Twin run ", el("strong", { title: run.id }, `#${String(run.id).slice(0, 8)}`), ` · ${fmt(run.days, 0)} simulated day${run.days === 1 ? "" : "s"} · seed ${run.seed}`),
       finished ? el("div", {}, `finished ${finished.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}`) : null
     );
   }

@@ -28,7 +28,7 @@
       type: "bar", orientation: "h", name: policyLabel(p), marker: { color: policyColour(p) },
       y: sectors.map((s) => data.sector_labels[s]), x: sectors.map((s) => data.by_sector[p][s] || 0),
       hovertemplate: `%{x:,.2f} ${unit}<extra>${policyLabel(p)}</extra>`,
-    })), { barmode: "group", xaxis: { title: `CO2e WTW (${unit})`, tickformat: "," }, yaxis: { title: "Sector", autorange: "reversed" }, margin: { l: 130, r: 16, t: 8, b: 52 } });
+    })), { barmode: "group", xaxis: { title: `CO2e WTW (${unit})`, tickformat: "," }, yaxis: { title: "Cargo stream", autorange: "reversed" }, margin: { l: 130, r: 16, t: 8, b: 52 } });
 
     const modes = data.modes.filter((m) => data.intensity[m] !== undefined);
     SLA.plot("chart-intensity", [{
