@@ -1,8 +1,13 @@
-"""The ONE Record hub: JSON-LD, ontology validation and authentication (the foundation).
+"""The ONE Record 2.3.0 hub: API, storage, subscriptions and notifications, in-process bus.
 
-The hub stands on its own: it imports only ``errors``, ``values`` and ``config`` of the
-platform. Importing this package loads neither rdflib nor PyLD; the names below resolve on
-first use (PEP 562), and the ontology is parsed on the first :func:`load_ontology` call.
+The hub stands on its own: it imports only ``errors``, ``values``, ``config`` and ``db`` of
+the platform. :func:`create_hub_app` is the ONE Record server; :class:`HubStore` and
+:class:`EventStore` are its in-process API (the twin and the bridges write through them);
+:class:`HubBus` is the publish/subscribe interface other parts register with.
+
+Importing this package loads neither rdflib, PyLD, FastAPI nor SQLAlchemy; the names below
+resolve on first use (PEP 562), and the ontology is parsed on the first
+:func:`load_ontology` call.
 """
 
 from __future__ import annotations
@@ -12,11 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from smartlogistics.hub._validator import Problem, validate_logistics_object, validate_node
+    from smartlogistics.hub.app import create_hub_app, default_base_url
+    from smartlogistics.hub.bus import BusSubscription, Change, HubBus, ReceivedNotification
+    from smartlogistics.hub.events import EventList, EventStore, EventView
     from smartlogistics.hub.jsonld import (
         ONE_RECORD_CONTEXT,
         RemoteContextRefusedError,
         document_loader,
         normalise,
+    )
+    from smartlogistics.hub.notify import (
+        NotificationService,
+        pending_deliveries,
+        serve_notifications,
     )
     from smartlogistics.hub.ontology import (
         CodeList,
@@ -42,38 +55,82 @@ if TYPE_CHECKING:
         mint_token,
         www_authenticate,
     )
+    from smartlogistics.hub.store import (
+        ActionHandler,
+        ActionRequestView,
+        HubStore,
+        ObjectMeta,
+        ObjectView,
+    )
+    from smartlogistics.hub.subscriptions import SubscriptionService
 
 __all__ = [
     "DEV_ISSUER",
     "ONE_RECORD_CONTEXT",
+    "ActionHandler",
+    "ActionRequestView",
     "AuthError",
     "AuthReason",
     "Authenticator",
+    "BusSubscription",
+    "Change",
     "CodeList",
     "DevSigningKey",
+    "EventList",
+    "EventStore",
+    "EventView",
+    "HubBus",
+    "HubStore",
+    "NotificationService",
+    "ObjectMeta",
+    "ObjectView",
     "Ontology",
     "OntologyClass",
     "OntologyProperty",
     "Principal",
     "Problem",
     "PropertyRule",
+    "ReceivedNotification",
     "RemoteContextRefusedError",
+    "SubscriptionService",
     "TokenVerifier",
     "bearer_token",
     "check_agent_uri",
     "check_bind_allowed",
+    "create_hub_app",
+    "default_base_url",
     "dev_signing_key",
     "document_loader",
     "is_loopback_host",
     "load_ontology",
     "mint_token",
     "normalise",
+    "pending_deliveries",
+    "serve_notifications",
     "validate_logistics_object",
     "validate_node",
     "www_authenticate",
 ]
 
 _HOME = {
+    "HubStore": "smartlogistics.hub.store",
+    "ObjectView": "smartlogistics.hub.store",
+    "ObjectMeta": "smartlogistics.hub.store",
+    "ActionRequestView": "smartlogistics.hub.store",
+    "ActionHandler": "smartlogistics.hub.store",
+    "create_hub_app": "smartlogistics.hub.app",
+    "default_base_url": "smartlogistics.hub.app",
+    "EventStore": "smartlogistics.hub.events",
+    "EventView": "smartlogistics.hub.events",
+    "EventList": "smartlogistics.hub.events",
+    "HubBus": "smartlogistics.hub.bus",
+    "Change": "smartlogistics.hub.bus",
+    "ReceivedNotification": "smartlogistics.hub.bus",
+    "BusSubscription": "smartlogistics.hub.bus",
+    "NotificationService": "smartlogistics.hub.notify",
+    "pending_deliveries": "smartlogistics.hub.notify",
+    "serve_notifications": "smartlogistics.hub.notify",
+    "SubscriptionService": "smartlogistics.hub.subscriptions",
     "Problem": "smartlogistics.hub._validator",
     "validate_logistics_object": "smartlogistics.hub._validator",
     "validate_node": "smartlogistics.hub._validator",
