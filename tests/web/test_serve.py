@@ -1,61 +1,92 @@
-"""``smartlogistics serve``: Uvicorn on the app factory, with the URL printed."""
+"""``smartlogistics serve``: a real server process on the app factory, its URL printed."""
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 from typing import Any
 
-import pytest
-import typer
-from typer.testing import CliRunner
-
-from smartlogistics.cli.serve import APP_FACTORY, serve
-from smartlogistics.config import get_settings
+from smartlogistics.cli.serve import APP_FACTORY
 from smartlogistics.web._errors import field_loc, rebase_field
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer(add_completion=False)
-    app.command("serve")(serve)
-    app.command("other")(lambda: None)  # keep "serve" a subcommand
-    return app
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
-def test_serve_runs_uvicorn_on_the_factory(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
-    monkeypatch.setattr("uvicorn.run", lambda *a, **k: calls.append((a, k)))
-    monkeypatch.setenv("SMARTLOGISTICS_PORT", "8123")
-    get_settings.cache_clear()
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTLOGISTICS_")}
+    env["SMARTLOGISTICS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'serve.db'}"
+    env.update(extra)
+    return env
+
+
+def _serve(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "smartlogistics", "serve", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_health(port: int, proc: subprocess.Popen[str]) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
+                body: dict[str, Any] = json.loads(r.read())
+                return body
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not answer /health within 60 s")
+
+
+def test_serve_runs_the_platform_app_on_the_port(tmp_path: Path) -> None:
+    port = _free_port()
+    proc = _serve(["--port", str(port), "--no-access-log"], _env(tmp_path))
     try:
-        result = CliRunner().invoke(_app(), ["serve"])
-        assert result.exit_code == 0, result.output
-        assert "http://127.0.0.1:8123" in result.output
-        assert calls == [
-            (
-                (APP_FACTORY,),
-                {
-                    "factory": True,
-                    "host": "127.0.0.1",
-                    "port": 8123,
-                    "workers": 1,
-                    "access_log": True,
-                },
-            )
-        ]
-        calls.clear()
-        args = ["serve", "--host", "::1", "--port", "9000", "--workers", "2", "--no-access-log"]
-        result = CliRunner().invoke(_app(), args)
-        assert result.exit_code == 0, result.output
-        assert "http://[::1]:9000" in result.output
-        assert calls[0][1] | {} == {
-            "factory": True,
-            "host": "::1",
-            "port": 9000,
-            "workers": 2,
-            "access_log": False,
-        }
-        assert CliRunner().invoke(_app(), ["serve", "--port", "0"]).exit_code == 2
+        health = _wait_health(port, proc)
+        assert health["status"] == "ok"
+        # While it listens, a second server on the same port is one line and exit code 2.
+        busy = subprocess.run(
+            [sys.executable, "-m", "smartlogistics", "serve", "--port", str(port)],
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert busy.returncode == 2
+        assert busy.stderr == (
+            f"error: port: {port} is already in use on 127.0.0.1; choose another with --port\n"
+        )
     finally:
-        get_settings.cache_clear()
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert f"serving Smart Logistics Amsterdam on http://127.0.0.1:{port}" in out
+
+
+def test_serve_with_auth_disabled_refuses_a_public_address(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "smartlogistics", "serve", "--host", "0.0.0.0", "--port", "1"],
+        env=_env(tmp_path, SMARTLOGISTICS_AUTH="disabled"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: host: authentication is disabled")
+    assert done.stderr.count("\n") == 1
 
 
 def test_the_factory_string_names_create_app() -> None:
