@@ -150,3 +150,18 @@ def test_planner_and_design_load_highs_only_when_solving() -> None:
 def test_the_command_line_loads_no_engine_until_a_command_needs_it() -> None:
     loaded = _modules_after("import smartlogistics.cli")
     assert not loaded & {"highspy", "numpy", "pandas", "lightgbm", "sqlalchemy", "alembic"}
+
+
+@pytest.mark.parametrize("package", ["twin", "bridges"])
+def test_wiring_layers_twin_and_bridges_know_no_http_server_or_terminal(package: str) -> None:
+    """The twin and the bridges run under the CLI, the web app and Dask workers alike."""
+    for path in sorted((SRC / package).rglob("*.py")):
+        for name in _imports(path):
+            lib = name.split(".")[0]
+            assert lib not in ("fastapi", "typer", "rich", "uvicorn"), f"{path.name} imports {name}"
+            assert not name.startswith(("smartlogistics.cli", "smartlogistics.web")), name
+
+
+def test_importing_the_twin_loads_no_dask_or_lightgbm() -> None:
+    loaded = _modules_after("import smartlogistics.twin")
+    assert not loaded & {"dask", "distributed", "lightgbm", "fastapi", "typer", "rich"}

@@ -155,18 +155,6 @@ def test_emissions_chain_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["wtw_kg"] == pytest.approx(8.42769)
 
 
-def test_demo_json_prices_three_modes(capsys: pytest.CaptureFixture[str]) -> None:
-    data = _json(capsys, "demo", "--json")
-    assert data["region"] == "amsterdam"
-    options = {o["mode"]: o for o in data["options"]}
-    assert set(options) == {"road", "barge", "rail"}
-    for option in options.values():
-        assert option["tonne_km"] == pytest.approx(20 * option["distance_km"], rel=1e-2)
-    assert options["road"]["wtw_vs_road"] == 1.0
-    assert options["barge"]["wtw_kg"] < options["road"]["wtw_kg"]
-    assert options["rail"]["wtw_kg"] < options["barge"]["wtw_kg"]
-
-
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [

@@ -179,7 +179,7 @@ class SmartGateBridge:
                     objects.append(doc)
                     _refs(doc, found)
             frontier = found
-        consignment = consignment_from_onerecord(objects, id=object_id)
+        consignment = consignment_from_onerecord(waybill, objects=objects[1:], id=object_id)
         if consignment.missing_placi_elements():
             return None
         digest = consignment.input_hash()

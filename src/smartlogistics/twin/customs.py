@@ -172,8 +172,6 @@ def run_customs(
         Called with (consignment index, decision, release hour) when a consignment is
         released, e.g. to post the event to the hub.
     """
-    env = simpy.Environment()
-    inspectors = simpy.Resource(env, capacity=scenario.inspectors)
     rng = numpy_rng(scenario.seed, "customs")
     n = len(demand.consignments)
     inspect_h = rng.exponential(scenario.inspection_minutes / 60.0, size=n)
@@ -189,6 +187,8 @@ def run_customs(
         default=0.0,
     )
     last_release = [first_arrival]
+    env = simpy.Environment(initial_time=first_arrival)
+    inspectors = simpy.Resource(env, capacity=scenario.inspectors)
 
     def consignment(i: int) -> Generator[Any, Any, None]:
         decision = decisions[i]
@@ -233,7 +233,6 @@ def run_customs(
         )
 
     def sampler() -> Generator[Any, Any, None]:
-        yield env.timeout(max(0.0, first_arrival))
         while pending[0] > 0:
             recorder.record(QueueSample(env.now, len(inspectors.queue), inspectors.count))
             yield env.timeout(SAMPLE_H)

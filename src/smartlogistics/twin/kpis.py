@@ -227,6 +227,7 @@ def policy_series(rec: MemoryRecorder, at: Callable[[float], datetime]) -> dict[
                 "reoptimised": r.reoptimised,
                 "changes": r.changes,
                 "seconds": r.seconds,
+                "status": r.status,
             }
             for r in rec.of(ReplanRecord)
         ],

@@ -129,6 +129,7 @@ class SynchromodalPolicy:
                 reoptimised=result.reoptimised,
                 changes=len(result.changes),
                 seconds=time.perf_counter() - clock,
+                status=result.plan.solver.status,
             )
         )
 
@@ -154,6 +155,7 @@ class SynchromodalPolicy:
                     policy=self.name, at_h=now_h, trigger=f"day {day + 1}: plan",
                     orders=len(orders), affected=len(orders), reoptimised=plan.solver.columns,
                     changes=len(orders), seconds=time.perf_counter() - clock,
+                    status=plan.solver.status,
                 )
             )  # fmt: skip
             if self._pending:

@@ -122,6 +122,7 @@ class ReplanRecord:
     reoptimised: int
     changes: int
     seconds: float
+    status: str = ""
 
 
 @dataclass(frozen=True, slots=True)

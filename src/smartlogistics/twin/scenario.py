@@ -101,8 +101,8 @@ class TwinScenario(ValueObject):
     lock_closures_per_week: Annotated[float, Field(ge=0, le=50)] = 1.0
     congestion_per_day: Annotated[float, Field(ge=0, le=10)] = 1.0
     train_cancellations_per_week: Annotated[float, Field(ge=0, le=50)] = 1.0
-    replan_time_limit_s: Annotated[float, Field(gt=0, le=60)] = 1.0
-    plan_time_limit_s: Annotated[float, Field(gt=0, le=600)] = 10.0
+    replan_time_limit_s: Annotated[float, Field(gt=0, le=60)] = 10.0
+    plan_time_limit_s: Annotated[float, Field(gt=0, le=600)] = 30.0
 
     @field_validator("start")
     @classmethod

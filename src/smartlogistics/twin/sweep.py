@@ -185,6 +185,7 @@ def run_sweep(
     n_workers: int = 2,
     policies: Sequence[str] = POLICIES,
     progress: SweepProgress | None = None,
+    connect_timeout_s: float = 10.0,
 ) -> SweepResult:
     """Run every scenario of the sweep as one task on a Dask cluster.
 
@@ -201,6 +202,8 @@ def run_sweep(
         Policies each run compares.
     progress
         Called with (done, total) as runs finish.
+    connect_timeout_s
+        How long to try to reach ``scheduler``.
 
     Raises
     ------
@@ -225,7 +228,7 @@ def run_sweep(
         where = "local"
     else:
         try:
-            client = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
+            client = Client(scheduler, timeout=f"{connect_timeout_s}s")  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
             raise InvalidInputError(
                 "--scheduler", f"no Dask scheduler answers at {scheduler!r}: {exc}"
