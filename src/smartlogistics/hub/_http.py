@@ -11,12 +11,16 @@
   only ``application/ld+json; version=1.2`` — is a 406. Every response says
   ``Content-Type: application/ld+json; version=2.3.0`` and ``Content-Language: en-US``.
 - **Request bodies** must be ``application/ld+json`` (a ``version`` parameter, if given,
-  must be 2.3.0), else 415; they must be UTF-8 JSON, else 400.
+  must be 2.3.0), else 415; they must be UTF-8 JSON (RFC 8259: no ``NaN``/``Infinity``, no
+  number that overflows a double) nested at most :data:`MAX_JSON_DEPTH` levels, else 400 —
+  a non-finite number could not be stored in PostgreSQL nor served back as JSON, and
+  deeper nesting would exhaust the recursion of the JSON and JSON-LD processors.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any, Final
@@ -28,6 +32,7 @@ from smartlogistics.hub._errors import API_VERSION, JSONLD_CONTENT_TYPE, HubErro
 from smartlogistics.hub.security import Principal
 
 __all__ = [
+    "MAX_JSON_DEPTH",
     "http_date",
     "jsonld_response",
     "negotiate",
@@ -35,6 +40,10 @@ __all__ = [
     "principal",
     "read_jsonld",
 ]
+
+#: Deepest nesting of arrays and objects a request body may have (ONE Record documents,
+#: even expanded ones, stay far below; the parsers recurse once per level).
+MAX_JSON_DEPTH: Final = 64
 
 _ACCEPTABLE: Final = frozenset({"application/ld+json", "application/json", "application/*", "*/*"})
 
@@ -112,9 +121,49 @@ async def read_jsonld(request: Request, *, required: bool = True) -> Any:
     if not raw:
         raise HubError(400, "The request body is missing, malformed, or cannot be parsed.")
     try:
-        return json.loads(raw.decode("utf-8"))
+        doc = json.loads(
+            raw.decode("utf-8"), parse_constant=_refuse_constant, parse_float=_finite_float
+        )
     except (UnicodeDecodeError, ValueError) as exc:
         raise HubError(400, f"the request body is not valid UTF-8 JSON: {exc}") from None
+    except RecursionError:
+        doc = None
+        too_deep = True
+    else:
+        too_deep = _deeper_than(doc, MAX_JSON_DEPTH)
+    if too_deep:
+        raise HubError(
+            400, f"the request body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+        )
+    return doc
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text} is out of range")
+    return value
+
+
+def _deeper_than(doc: Any, limit: int) -> bool:
+    """Whether arrays/objects in ``doc`` nest deeper than ``limit`` (no recursion)."""
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def http_date(value: datetime) -> str:
