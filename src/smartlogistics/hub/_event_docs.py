@@ -76,6 +76,8 @@ def normalise_event(doc: Any, event_uri: str) -> dict[str, Any]:
     """
     if not isinstance(doc, Mapping | list):
         raise HubError(400, "the body must be a JSON-LD object (one cargo:LogisticsEvent)")
+    if isinstance(doc, Mapping) and "@graph" in doc:
+        raise HubError(400, "the body must not use @graph: send one event", property="@graph")
     stripped = _without_root_id(doc)
     body = fast_normalise(stripped, object_id=event_uri)
     if body is None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, and_, insert, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, insert, select, text, update
 
 from smartlogistics.errors import InvalidInputError
 from smartlogistics.hub import acl
@@ -152,6 +152,27 @@ def _dt_literal(value: datetime) -> dict[str, str]:
 
 
 _INSERT_CHANGE: Final = insert(hub_changes)
+# Statements built once (SQLAlchemy reuses their cache keys and compiled forms).
+_INSERT_OBJECT: Final = insert(hub_objects)
+_INSERT_REVISION: Final = insert(hub_object_revisions)
+_EXISTING_IDS: Final = select(hub_objects.c.id).where(
+    hub_objects.c.id.in_(bindparam("ids", expanding=True))
+)
+_SELECT_OBJECT: Final = select(hub_objects).where(hub_objects.c.id == bindparam("object_id"))
+_SELECT_OBJECT_LOCKED: Final = _SELECT_OBJECT.with_for_update()
+_REVISION_COLUMNS: Final = select(
+    hub_object_revisions.c.revision,
+    hub_object_revisions.c.body,
+    hub_object_revisions.c.created_at,
+).where(hub_object_revisions.c.object_id == bindparam("object_id"))
+_SELECT_REVISION: Final = _REVISION_COLUMNS.where(
+    hub_object_revisions.c.revision == bindparam("revision")
+)
+_SELECT_REVISION_AT: Final = (
+    _REVISION_COLUMNS.where(hub_object_revisions.c.created_at <= bindparam("at"))
+    .order_by(hub_object_revisions.c.revision.desc())
+    .limit(1)
+)
 
 
 def record_change(
@@ -451,72 +472,94 @@ class HubStore:
 
         Used by the in-process twin for bulk creation; all or nothing.
         """
+        prepared = self.prepare_objects(docs)
+        if not prepared:
+            return []
+        with self.write() as conn:
+            return self.insert_objects(conn, prepared, agent)
+
+    def prepare_objects(self, docs: Iterable[Any]) -> list[tuple[str, str, dict[str, Any]]]:
+        """Validate ``docs`` (no database access): ``(id, most specific type, body)`` each.
+
+        The first half of :meth:`create_objects`; the HTTP layer runs it before its write
+        joins a shared commit (:class:`~smartlogistics.hub._batch.StoreRunner`).
+
+        Raises
+        ------
+        HubError
+            400 for an invalid document, 409 when the same id is given twice.
+        """
         prepared = [self._prepare(doc) for doc in docs]
         ids = [p[0] for p in prepared]
         if len(set(ids)) != len(ids):
             raise HubError(409, "the same logistics object id is given twice", property="@id")
+        return prepared
+
+    def insert_objects(
+        self, conn: Connection, prepared: Sequence[tuple[str, str, dict[str, Any]]], agent: str
+    ) -> list[ObjectMeta]:
+        """Store prepared objects in the caller's write transaction (revision 1 each).
+
+        The second half of :meth:`create_objects`: the existence check (409) comes before
+        any statement that writes, then the objects, their first revisions and their
+        ``LOGISTICS_OBJECT_CREATED`` outbox rows.
+        """
+        ids = [p[0] for p in prepared]
         now = self.clock()
         metas = [
             ObjectMeta(oid, self.object_uri(oid), type_iri, agent, now, 1, now)
             for oid, type_iri, _ in prepared
         ]
-        if not prepared:
-            return []
-        with self.write() as conn:
-            existing = conn.execute(
-                select(hub_objects.c.id).where(hub_objects.c.id.in_(ids))
-            ).first()
-            if existing is not None:
-                raise HubError(
-                    409,
-                    "Logistics object with specified ID already exists",
-                    resource=self.object_uri(str(existing[0])),
-                )
-            conn.execute(
-                insert(hub_objects),
-                [
-                    {
-                        "id": m.id,
-                        "uri": m.uri,
-                        "type_iri": m.type_iri,
-                        "owner": agent,
-                        "created_at": now,
-                        "latest_revision": 1,
-                        "last_modified": now,
-                    }
-                    for m in metas
-                ],
+        existing = conn.execute(_EXISTING_IDS, {"ids": ids}).first()
+        if existing is not None:
+            raise HubError(
+                409,
+                "Logistics object with specified ID already exists",
+                resource=self.object_uri(str(existing[0])),
             )
-            conn.execute(
-                insert(hub_object_revisions),
-                [
-                    {
-                        "object_id": oid,
-                        "revision": 1,
-                        "body": body,
-                        "created_at": now,
-                        "created_by": agent,
-                        "change_request_id": None,
-                    }
-                    for oid, _, body in prepared
-                ],
+        conn.execute(
+            _INSERT_OBJECT,
+            [
+                {
+                    "id": m.id,
+                    "uri": m.uri,
+                    "type_iri": m.type_iri,
+                    "owner": agent,
+                    "created_at": now,
+                    "latest_revision": 1,
+                    "last_modified": now,
+                }
+                for m in metas
+            ],
+        )
+        conn.execute(
+            _INSERT_REVISION,
+            [
+                {
+                    "object_id": oid,
+                    "revision": 1,
+                    "body": body,
+                    "created_at": now,
+                    "created_by": agent,
+                    "change_request_id": None,
+                }
+                for oid, _, body in prepared
+            ],
+        )
+        for m in metas:
+            record_change(
+                conn,
+                "LOGISTICS_OBJECT_CREATED",
+                object_uri=m.uri,
+                object_type=m.type_iri,
+                revision=1,
+                created_at=now,
             )
-            for m in metas:
-                record_change(
-                    conn,
-                    "LOGISTICS_OBJECT_CREATED",
-                    object_uri=m.uri,
-                    object_type=m.type_iri,
-                    revision=1,
-                    created_at=now,
-                )
         return metas
 
     def _meta(self, conn: Connection, object_id: str, *, lock: bool = False) -> ObjectMeta:
-        query = select(hub_objects).where(hub_objects.c.id == object_id)
-        if lock and not self._sqlite:
-            query = query.with_for_update()
-        row = conn.execute(query).mappings().first()
+        query = _SELECT_OBJECT_LOCKED if lock and not self._sqlite else _SELECT_OBJECT
+        row = conn.execute(query, {"object_id": object_id}).mappings().first()
         if row is None:
             raise HubError(
                 404,
@@ -572,13 +615,12 @@ class HubStore:
             return self._view(conn, meta, agent, at=at, embedded=embedded, depth=0, seen=set())
 
     def _revision_row(self, conn: Connection, meta: ObjectMeta, at: datetime | None) -> Any:
-        r = hub_object_revisions
-        query = select(r.c.revision, r.c.body, r.c.created_at).where(r.c.object_id == meta.id)
         if at is None:
-            query = query.where(r.c.revision == meta.latest_revision)
+            params: dict[str, Any] = {"object_id": meta.id, "revision": meta.latest_revision}
+            row = conn.execute(_SELECT_REVISION, params).mappings().first()
         else:
-            query = query.where(r.c.created_at <= at).order_by(r.c.revision.desc()).limit(1)
-        row = conn.execute(query).mappings().first()
+            params = {"object_id": meta.id, "at": at}
+            row = conn.execute(_SELECT_REVISION_AT, params).mappings().first()
         if row is None:
             raise HubError(
                 404,
@@ -1329,6 +1371,8 @@ class HubStore:
         return None
 
     def _normalise_api(self, doc: Any, expected: str) -> dict[str, Any]:
+        if isinstance(doc, Mapping) and "@graph" in doc:
+            raise HubError(400, "the body must not use @graph: send one object", property="@graph")
         rid = f"internal:{uuid.uuid4()}"
         body = fast_normalise(doc, object_id=rid)
         if body is None:
