@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Final
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select
 
 from smartlogistics.hub._errors import HubError
 from smartlogistics.hub._tables import PUBLIC_AGENT, hub_acl, hub_objects
@@ -48,6 +48,19 @@ PERMISSIONS: Final = frozenset(
 )
 
 
+# Built once: SQLAlchemy then reuses its cache key and compiled form on every check.
+_GRANTED: Final = (
+    select(hub_acl.c.id)
+    .where(
+        hub_acl.c.object_id == bindparam("object_id"),
+        hub_acl.c.permission == bindparam("permission"),
+        or_(hub_acl.c.agent == bindparam("agent"), hub_acl.c.agent == bindparam("public")),
+        or_(hub_acl.c.expires_at.is_(None), hub_acl.c.expires_at > bindparam("moment")),
+    )
+    .limit(1)
+)
+
+
 def owner_of(conn: Connection, object_id: str) -> str | None:
     """Return the holder (owner agent URI) of the object, ``None`` when it does not exist."""
     row = conn.execute(select(hub_objects.c.owner).where(hub_objects.c.id == object_id)).first()
@@ -72,17 +85,14 @@ def can(
     if owner is not None and owner == agent:
         return True
     moment = now or datetime.now(UTC)
-    row = conn.execute(
-        select(hub_acl.c.id)
-        .where(
-            hub_acl.c.object_id == object_id,
-            hub_acl.c.permission == permission,
-            hub_acl.c.agent.in_((agent, PUBLIC_AGENT)),
-            or_(hub_acl.c.expires_at.is_(None), hub_acl.c.expires_at > moment),
-        )
-        .limit(1)
-    ).first()
-    return row is not None
+    params = {
+        "object_id": object_id,
+        "permission": permission,
+        "agent": agent,
+        "public": PUBLIC_AGENT,
+        "moment": moment,
+    }
+    return conn.execute(_GRANTED, params).first() is not None
 
 
 def require(

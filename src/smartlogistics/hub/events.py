@@ -24,7 +24,7 @@ Rules (logistics-events.md; ``docs/hub-events.md`` lists them with the tests):
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -303,6 +303,41 @@ class EventStore:
             self._require(conn, meta, agent, acl.POST_LOGISTICS_EVENT)
             body = self.prepare(doc, object_id, event_id)
             return self._insert(conn, meta, event_id, body, agent, _received(self.store.clock()))
+
+    def append_work(
+        self, object_id: str, doc: Any, agent: str
+    ) -> tuple[Callable[[Connection], EventView], Exception | None]:
+        """Split :meth:`append` for a shared commit: validate now, write in ``work(conn)``.
+
+        Returns ``(work, invalid)``. ``invalid`` is the 400 the document earns (validation
+        needs no database, so it runs here, before the caller joins a batch); the caller
+        must still answer 404/403 first when the object is unknown or not writable, which
+        ``work`` does before raising ``invalid``. ``work`` writes nothing when it raises
+        and may run more than once (the event id and body are fixed here; the receipt
+        time is taken when it runs).
+        """
+        event_id = str(uuid.uuid4())
+        invalid: Exception | None = None
+        body: dict[str, Any] = {}
+        try:
+            body = self.prepare(doc, object_id, event_id)
+        except Exception as exc:
+            invalid = exc
+
+        def work(conn: Connection) -> EventView:
+            meta = self._existing(conn, object_id)
+            self._require(conn, meta, agent, acl.POST_LOGISTICS_EVENT)
+            if invalid is not None:
+                raise invalid
+            return self._insert(conn, meta, event_id, body, agent, _received(self.store.clock()))
+
+        return work, invalid
+
+    def require_writable(self, object_id: str, agent: str) -> None:
+        """Raise 404 for an unknown object, 403 without ``POST_LOGISTICS_EVENT`` on it."""
+        with self.store.engine.connect() as conn:
+            meta = self._existing(conn, object_id)
+            self._require(conn, meta, agent, acl.POST_LOGISTICS_EVENT)
 
     def append_to_many(self, doc: Any, agent: str) -> list[TargetResult]:
         """Create one event per object in the document's ``eventFor`` (``POST /logistics-events``).

@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from smartlogistics.errors import InvalidInputError
+from smartlogistics.hub._batch import store_runner
 from smartlogistics.hub._errors import TITLE_QUERY, HubError
 from smartlogistics.hub._event_docs import collection_body, multi_status_body
 from smartlogistics.hub._event_query import EventQuery, parse_event_query
@@ -74,18 +75,27 @@ async def create_logistics_event(request: Request, object_id: str) -> Response:
     who = principal(request)
     negotiate(request)
     doc = await read_jsonld(request)
-    view = _events(request).append(object_id, doc, who.agent_uri)
+    events = _events(request)
+    runner = store_runner(request.app.state)
+    work, invalid = events.append_work(object_id, doc, who.agent_uri)
+    if invalid is not None:  # 404/403 come first; an invalid body never joins a batch
+        await runner.read(lambda: events.require_writable(object_id, who.agent_uri))
+        raise invalid
+    view = await runner.write(work)
     return jsonld_response(None, status=201, headers={"Location": view.uri, "Type": view.type_iri})
 
 
 @router.api_route(_LIST, methods=["GET", "HEAD"])
 @router.api_route(_LIST + "/", methods=["GET", "HEAD"], include_in_schema=False)
-def list_logistics_events(request: Request, object_id: str) -> Response:
+async def list_logistics_events(request: Request, object_id: str) -> Response:
     """Return the object's events as an ``api:Collection`` (HEAD: the headers only)."""
     who = principal(request)
     negotiate(request)
     query = _query(request)
-    page = _events(request).list(object_id, query, who.agent_uri)
+    events = _events(request)
+    page = await store_runner(request.app.state).read(
+        lambda: events.list(object_id, query, who.agent_uri)
+    )
     body = collection_body(page.endpoint, [e.body for e in page.items], page.total)
     return jsonld_response(
         body,
@@ -95,11 +105,14 @@ def list_logistics_events(request: Request, object_id: str) -> Response:
 
 
 @router.get(_ONE)
-def get_logistics_event(request: Request, object_id: str, event_id: str) -> Response:
+async def get_logistics_event(request: Request, object_id: str, event_id: str) -> Response:
     """Return one logistics event (``Location``, ``Type``, ``Last-Modified``)."""
     who = principal(request)
     negotiate(request)
-    view = _events(request).get(object_id, event_id, who.agent_uri)
+    events = _events(request)
+    view = await store_runner(request.app.state).read(
+        lambda: events.get(object_id, event_id, who.agent_uri)
+    )
     headers = {
         "Location": view.uri,
         "Type": view.type_iri,

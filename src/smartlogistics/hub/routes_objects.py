@@ -17,6 +17,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from smartlogistics.hub._batch import store_runner
 from smartlogistics.hub._errors import HubError
 from smartlogistics.hub._http import (
     http_date,
@@ -46,7 +47,13 @@ async def create_logistics_object(request: Request) -> Response:
     who = principal(request)
     negotiate(request)
     doc = await read_jsonld(request)
-    meta = _store(request).create_object(doc, who.agent_uri)
+    store = _store(request)
+    prepared = store.prepare_objects([doc])
+    agent = who.agent_uri
+    metas = await store_runner(request.app.state).write(
+        lambda conn: store.insert_objects(conn, prepared, agent)
+    )
+    meta = metas[0]
     return jsonld_response(None, status=201, headers={"Location": meta.uri, "Type": meta.type_iri})
 
 
@@ -75,7 +82,7 @@ def _object_headers(request: Request, view: ObjectView, at: str | None) -> dict[
 
 
 @router.api_route("/logistics-objects/{object_id}", methods=["GET", "HEAD"])
-def get_logistics_object(request: Request, object_id: str) -> Response:
+async def get_logistics_object(request: Request, object_id: str) -> Response:
     """Return the object (latest or ``at``), linked or ``embedded``; HEAD: headers only."""
     who = principal(request)
     negotiate(request)
@@ -83,7 +90,11 @@ def get_logistics_object(request: Request, object_id: str) -> Response:
     embedded = _embedded(params.get("embedded"))
     at_text = params.get("at")
     at = parse_at(at_text)
-    view = _store(request).get_object(object_id, who.agent_uri, at=at, embedded=embedded)
+    store = _store(request)
+    agent = who.agent_uri
+    view = await store_runner(request.app.state).read(
+        lambda: store.get_object(object_id, agent, at=at, embedded=embedded)
+    )
     return jsonld_response(
         view.body,
         headers=_object_headers(request, view, at_text),
