@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any, Final
@@ -44,6 +45,15 @@ __all__ = [
 #: Deepest nesting of arrays and objects a request body may have (ONE Record documents,
 #: even expanded ones, stay far below; the parsers recurse once per level).
 MAX_JSON_DEPTH: Final = 64
+
+#: Surrogates and Unicode non-characters: "request and response bodies ... MUST consist of
+#: valid Unicode strings, i.e. MUST NOT contain non-characters or surrogates"
+#: (implementation-guidelines.md). A stored surrogate could not even be encoded back to UTF-8.
+_NOT_CHARACTERS: Final = re.compile(
+    "[\\ud800-\\udfff\\ufdd0-\\ufdef"
+    + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(17))
+    + "]"
+)
 
 _ACCEPTABLE: Final = frozenset({"application/ld+json", "application/json", "application/*", "*/*"})
 
@@ -135,7 +145,28 @@ async def read_jsonld(request: Request, *, required: bool = True) -> Any:
         raise HubError(
             400, f"the request body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
         )
+    text = raw.decode("utf-8")
+    if ("\\u" in text or _NOT_CHARACTERS.search(text)) and _has_non_characters(doc):
+        raise HubError(
+            400, "the request body contains surrogates or non-characters (not valid Unicode)"
+        )
     return doc
+
+
+def _has_non_characters(doc: Any) -> bool:
+    """Whether any string (key or value) in ``doc`` holds a surrogate or non-character."""
+    stack: list[Any] = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _NOT_CHARACTERS.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def _refuse_constant(name: str) -> Any:
