@@ -60,7 +60,8 @@ def update_action_request(request: Request, request_id: str) -> Response:
         )
     iri = value if value.startswith(API) else API + value
     view = _store(request).set_action_request_status(request_id, iri, who.agent_uri)
-    return Response(status_code=204, headers={"Location": view.uri, "Type": view.type_iri})
+    headers = {"Location": view.uri, "Type": view.type_iri, "Content-Language": "en-US"}
+    return Response(status_code=204, headers=headers)
 
 
 @router.delete("/action-requests/{request_id}", status_code=204)
@@ -68,7 +69,7 @@ def revoke_action_request(request: Request, request_id: str) -> Response:
     """Revoke the action request (requester or holder) → 204; 422 when not revocable."""
     who = principal(request)
     _store(request).revoke_action_request(request_id, who.agent_uri)
-    return Response(status_code=204)
+    return Response(status_code=204, headers={"Content-Language": "en-US"})
 
 
 @router.post("/access-delegations", status_code=201)

@@ -671,7 +671,7 @@ async def receive_notification(request: Request) -> Response:
     negotiate(request)
     doc = await read_jsonld(request)
     await run_in_threadpool(_service(request).receive, doc, who.agent_uri)
-    return Response(status_code=204)
+    return Response(status_code=204, headers={"Content-Language": "en-US"})
 
 
 # --- wiring -------------------------------------------------------------------------------------
