@@ -250,6 +250,11 @@ def create_hub_app(
         app.include_router(router)
 
     # --- middleware: added last runs first; the body limit stays outermost --------------
+    # The fast lane is innermost: it serves the hottest routes' own endpoints without the
+    # router, behind every other layer (hub._lane).
+    from smartlogistics.hub._lane import FastLane, lane_routes
+
+    app.add_middleware(FastLane, table=lambda: lane_routes(app.routes))
     for add in middleware:
         add(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=cfg.max_request_bytes)
