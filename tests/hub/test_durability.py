@@ -51,8 +51,8 @@ CARGO = "https://onerecord.iata.org/ns/cargo#"
 PIECE = CARGO + "Piece"
 THREADS = 4
 #: Acknowledged object creations after which the server is killed (or after KILL_AFTER_S).
-KILL_AT_OBJECTS = 80
-KILL_AFTER_S = 6.0
+KILL_AT_OBJECTS = 60
+KILL_AFTER_S = 5.0
 DELIVERY_TIMEOUT_S = 25.0
 
 

@@ -60,7 +60,7 @@ SPEC_PIECE = f"{BASE}/logistics-objects/1a8ded38-1804-467c-a369-81a411416b7c"
 SPEC_COMPANY = f"{BASE}/logistics-objects/957e2622-9d31-493b-8b8f-3c805064dbda"
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=40,
     derandomize=True,
     deadline=None,
     database=None,
@@ -224,7 +224,7 @@ def _fuzz_schema(hub: FuzzHub, schema: Any) -> list[str]:
             for pinned in variants:
                 strategy = operation.as_strategy(mode, path_parameters=pinned or None)
 
-                @settings(FUZZ, max_examples=8)
+                @settings(FUZZ, max_examples=6)
                 @given(case=strategy)
                 def run(case: Any) -> None:
                     response = case.call()
