@@ -15,9 +15,11 @@ decides where its work runs:
   database error), the whole transaction rolls back and every work of the batch runs
   again alone in its own transaction, so one failing request never fails another nor
   leaves half of itself behind. Under no load a batch holds one request: nothing waits.
-- **PostgreSQL**: in the thread pool, each write in its own transaction (PostgreSQL
-  overlaps the commits of concurrent transactions itself; blocking the loop on a network
-  round trip would stall every other request).
+- **PostgreSQL**: reads in the thread pool (blocking the loop on a network round trip
+  would stall every other request); writes are batched the same way, but each batch runs
+  in the thread pool, one batch at a time — the outbox's advisory lock serialises
+  PostgreSQL's writers until commit anyway, so concurrent write transactions would only
+  queue on it — while the next batch gathers on the loop (group commit).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class StoreRunner:
         self.inline = store.engine.dialect.name == "sqlite"
         self._pending: list[_Pending[Any]] = []
         self._scheduled = False
+        self._task: asyncio.Task[None] | None = None
         #: Batches committed and the writes they held (for tests and the bench).
         self.batches = 0
         self.batched_writes = 0
@@ -79,30 +82,58 @@ class StoreRunner:
         ``work`` must do nothing but database statements (it may run twice: once in a
         batch that rolls back, then alone) and raise before writing when it refuses.
         """
-        if not self.inline:
-            return await run_in_threadpool(self._alone, work)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._pending.append(_Pending(work, future))
         if not self._scheduled:
             self._scheduled = True
-            loop.call_soon(self._flush)
+            if self.inline:
+                loop.call_soon(self._flush)
+            else:
+                self._task = loop.create_task(self._drain())  # kept: not collected
         return await future
 
     def _alone(self, work: Callable[[Connection], T]) -> T:
         with self.store.write() as conn:
             return work(conn)
 
-    def _flush(self) -> None:
-        self._scheduled = False
+    def _take(self) -> list[_Pending[Any]]:
         batch = self._pending[: self.max_batch]
         del self._pending[: self.max_batch]
+        return [p for p in batch if not p.future.done()]  # a cancelled caller is not written
+
+    def _flush(self) -> None:
+        """SQLite: run the pending batch on the loop, now."""
+        self._scheduled = False
+        live = self._take()
         if self._pending:
             self._scheduled = True
             asyncio.get_running_loop().call_soon(self._flush)
-        live = [p for p in batch if not p.future.done()]  # a cancelled caller is not written
-        if not live:
-            return
+        if live:
+            self._resolve(live, self._run(live))
+
+    async def _drain(self) -> None:
+        """PostgreSQL: run batches in the thread pool, one at a time, until none is left."""
+        try:
+            while self._pending:
+                live = self._take()
+                if live:
+                    self._resolve(live, await run_in_threadpool(self._run, live))
+        finally:
+            self._scheduled = False
+
+    @staticmethod
+    def _resolve(live: list[_Pending[Any]], outcomes: list[tuple[bool, Any]]) -> None:
+        for p, (ok, value) in zip(live, outcomes, strict=True):
+            if p.future.done():
+                continue
+            if ok:
+                p.future.set_result(value)
+            else:
+                p.future.set_exception(value)
+
+    def _run(self, live: list[_Pending[Any]]) -> list[tuple[bool, Any]]:
+        """Run the works in one transaction, or each alone when that one fails."""
         if len(live) > 1:
             try:
                 with self.store.write() as conn:
@@ -112,21 +143,18 @@ class StoreRunner:
             else:
                 self.batches += 1
                 self.batched_writes += len(live)
-                for p, result in zip(live, results, strict=True):
-                    if not p.future.done():
-                        p.future.set_result(result)
-                return
+                return [(True, r) for r in results]
+        outcomes: list[tuple[bool, Any]] = []
         for p in live:
             try:
                 result = self._alone(p.work)
             except Exception as exc:
-                if not p.future.done():
-                    p.future.set_exception(exc)
+                outcomes.append((False, exc))
             else:
                 self.batches += 1
                 self.batched_writes += 1
-                if not p.future.done():
-                    p.future.set_result(result)
+                outcomes.append((True, result))
+        return outcomes
 
 
 def store_runner(state: Any) -> StoreRunner:
