@@ -1,7 +1,9 @@
-"""Browser test fixtures: one app server and one Chromium for the whole session.
+"""Browser test fixtures: one app server and one Chromium for this package's tests.
 
 - ``dashboard_db``: a temporary SQLite database holding a real twin run (one simulated
-  day, a small share of the region's demand), made once per session.
+  day, a small share of the region's demand), made once for the package. Every fixture
+  here is package-scoped: Playwright's sync API keeps an asyncio loop running in the main
+  thread while it lives, so it must be gone before other packages' tests run.
 - ``server``: the platform app (:func:`smartlogistics.web.create_app`) under Uvicorn in a
   background thread on a free port of 127.0.0.1, on that database.
 - ``browser``: Debian's Chromium (``/usr/bin/chromium``) driven by Playwright; never a
@@ -44,13 +46,13 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def port() -> int:
     """The port the session's server listens on (chosen first: the hub's ids name it)."""
     return _free_port()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def settings(port: int) -> Any:
     """The server's settings without the database (hub auth disabled on loopback)."""
     from smartlogistics.config import Settings
@@ -58,7 +60,7 @@ def settings(port: int) -> Any:
     return Settings(_env_file=None, host="127.0.0.1", port=port, auth="disabled")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def dashboard_db(tmp_path_factory: pytest.TempPathFactory, settings: Any) -> str:
     """SQLite URL of a database holding one real, small twin run (made once)."""
     from tests.browser._run import make_twin_database
@@ -79,7 +81,7 @@ class Server:
         return response.json()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(dashboard_db: str, settings: Any, port: int) -> Iterator[Server]:
     """The platform app under Uvicorn on 127.0.0.1 (a background thread)."""
     import uvicorn
@@ -103,9 +105,9 @@ def server(dashboard_db: str, settings: Any, port: int) -> Iterator[Server]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium under Playwright (one for the session)."""
+    """Debian's Chromium under Playwright (one for the package)."""
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
         if _in_ci():
@@ -148,7 +150,7 @@ class Watch:
         }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def context(browser: Any) -> Iterator[Any]:
     """One browser context for the session: Plotly.js is fetched and compiled once."""
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="en-GB")
