@@ -31,7 +31,7 @@ def test_port_in_use_is_refused_before_the_run(
         port = busy.getsockname()[1]
         message = cli_error(capsys, ["demo", "--days", "1", "--port", str(port)])
     assert message == (
-        f"error: --port: port {port} on 127.0.0.1 is already in use; choose another (--port)"
+        f"error: port: {port} is already in use on 127.0.0.1; choose another with --port"
     )
     assert not Path(tmp_db.removeprefix("sqlite:///")).exists()  # nothing ran
 
@@ -57,3 +57,20 @@ def test_demo_no_serve_json(capsys: pytest.CaptureFixture[str], tmp_db: str) -> 
     engine.dispose()
     assert stored is not None and stored.info.label == "demo"
     assert stored.result.hub == data["hub"]
+
+
+def test_the_demo_hub_verifies_development_tokens(tmp_path: Path) -> None:
+    from smartlogistics.cli.demo import demo_settings
+    from smartlogistics.config import Settings
+    from smartlogistics.hub.security import Authenticator, dev_signing_key, mint_token
+
+    base = Settings(dev_key_path=tmp_path / "dev-key.pem", oidc_jwks=None)
+    settings = demo_settings(base, 8123)
+    assert (settings.host, settings.port) == ("127.0.0.1", 8123)
+    token = mint_token("https://example.org/agents/me", key=dev_signing_key(settings))
+    principal = Authenticator.from_settings(settings).authenticate(f"Bearer {token}")
+    assert principal.agent_uri == "https://example.org/agents/me"
+    # Configured OIDC keys are left alone.
+    configured = Settings(oidc_jwks="/etc/keys.jwks", oidc_issuers=["https://idp.example"])
+    assert demo_settings(configured, 8000).oidc_jwks == "/etc/keys.jwks"
+    assert demo_settings(configured, 8000).oidc_issuers == ["https://idp.example"]

@@ -13,7 +13,7 @@ before the simulation starts.
 
 from __future__ import annotations
 
-import errno
+import contextlib
 import socket
 import sys
 from typing import Annotated, Any
@@ -23,33 +23,29 @@ import typer
 from smartlogistics.cli._output import console, print_json
 from smartlogistics.cli.region import JsonFlag
 from smartlogistics.cli.twin import base_scenario, kpi_table, progress_bar
-from smartlogistics.config import get_settings
-from smartlogistics.errors import InvalidInputError
+from smartlogistics.config import Settings, get_settings
 
-__all__ = ["HOST", "check_port", "demo", "demo_payload"]
+__all__ = ["HOST", "demo", "demo_payload", "demo_settings"]
 
 #: Where the demo serves the dashboard.
 HOST = "127.0.0.1"
 
 
-def check_port(port: int, host: str = HOST) -> None:
-    """Refuse a port another program listens on (as Uvicorn binds: with SO_REUSEADDR).
+def demo_settings(settings: Settings, port: int) -> Settings:
+    """Return the demo server's settings: loopback, ``port``, a hub that accepts dev tokens.
 
-    Raises
-    ------
-    InvalidInputError
-        ``--port`` with one clear line when the port is taken or cannot be bound.
+    When no OIDC keys are configured, the hub mounted at ``/hub`` verifies tokens signed
+    with the development key under ``./var/`` (``smartlogistics hub token --agent URI``
+    mints them), so a newcomer can call the ONE Record API of the demo. Authentication stays
+    on: only the holder of that local key can mint a token, and the demo binds 127.0.0.1.
     """
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise InvalidInputError(
-                    "--port", f"port {port} on {host} is already in use; choose another (--port)"
-                ) from None
-            raise InvalidInputError("--port", f"cannot use port {port} on {host}: {exc}") from None
+    update: dict[str, Any] = {"host": HOST, "port": port}
+    if settings.auth == "oidc" and not settings.oidc_jwks:
+        from smartlogistics.hub.security import DEV_ISSUER, dev_signing_key
+
+        update["oidc_jwks"] = str(dev_signing_key(settings).jwks_path)
+        update["oidc_issuers"] = [DEV_ISSUER]
+    return settings.model_copy(update=update)
 
 
 def demo_payload(result: Any) -> dict[str, Any]:
@@ -73,15 +69,26 @@ def demo(
 ) -> None:
     """Simulate a week of the Amsterdam region, store it, and serve the dashboard."""
     scenario = base_scenario(days, seed, [])
-    if serve:
-        check_port(port)
+    sock: socket.socket | None = None
+    if serve:  # bind first: a busy port is refused before the simulation, and kept for us
+        from smartlogistics.cli.hub import bind_socket
+
+        sock = bind_socket(HOST, port)
+    try:
+        _run_demo(scenario, port, sock, as_json=as_json)
+    finally:
+        if sock is not None:
+            sock.close()
+
+
+def _run_demo(scenario: Any, port: int, sock: socket.socket | None, *, as_json: bool) -> None:
     from smartlogistics.db import make_engine, upgrade
     from smartlogistics.twin import run_twin
     from smartlogistics.twin._hubport import BackgroundHub
     from smartlogistics.twin.results import save_run
     from smartlogistics.web.app import hub_base_url
 
-    settings = get_settings().model_copy(update={"host": HOST, "port": port})
+    settings = demo_settings(get_settings(), port)
     engine = make_engine(settings.database_url)
     upgrade(engine)
     base = hub_base_url(settings)
@@ -107,11 +114,16 @@ def demo(
             f"hub: {result.hub['objects']:,} objects, {result.hub['events']:,} events; "
             f"stored as run {run_id}"
         )
-    if not serve:
+    if sock is None:
         return
     import uvicorn
 
     from smartlogistics.web import create_app
 
     console.print(f"dashboard: http://{HOST}:{port}  (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=HOST, port=port, log_level="warning")
+    console.print(
+        f"ONE Record hub: {base}  (token: smartlogistics hub token --agent https://example.org/me)"
+    )
+    config = uvicorn.Config(create_app(settings), host=HOST, port=port, log_level="warning")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the demo quietly
+        uvicorn.Server(config).run(sockets=[sock])
