@@ -7,7 +7,7 @@ Run from the project root: ``.venv/bin/python bench/twin_bench.py [--repeats N]`
    ``smartlogistics demo`` runs it (target: at most 60 s on 2 cores). One warm-up run
    first trains and caches the risk model (under a temporary ``var_dir``), as a first
    demo does once; the figure is the median of the repeats, with the stages.
-2. **Sweep**: 8 runs (extra rail shuttle 0/5 x CO2 price 100/200 x 2 seeds, each 2 days
+2. **Sweep**: 8 runs (extra rail shuttle 0/5 x CO2 price 100/200 x 2 seeds, each 7 days
    at 10 % of the region's demand; two seeds so that the serial runs cannot live off the
    chain templates an identical earlier run left in the process's cache) on a
    ``LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`` against the same 8
@@ -76,7 +76,7 @@ def sweep(repeats: int) -> None:
     from smartlogistics.twin import TwinScenario
     from smartlogistics.twin.sweep import run_serial, run_sweep
 
-    base = TwinScenario(days=2, demand_scale=0.1)
+    base = TwinScenario(days=7, demand_scale=0.1)
     run_serial(base.replace(days=1, demand_scale=0.02), {"inspectors": [2]})  # warm caches
     serial: list[float] = []
     dask: list[float] = []

@@ -221,7 +221,7 @@ def run_sweep(
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: 8787 may be taken
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)  # type: ignore[no-untyped-call]
