@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 import pytest
-from tests.browser.conftest import Server, screenshot
 
 from smartlogistics.web._theme import PAGES
+from tests.browser.conftest import Server, screenshot
 
 pytestmark = pytest.mark.browser
 
