@@ -40,6 +40,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from smartlogistics.config import Settings
+from smartlogistics.db import upgrade
 from smartlogistics.hub._keys import dev_key_paths
 from smartlogistics.hub.app import create_hub_app
 from smartlogistics.hub.security import DEV_ISSUER, dev_signing_key, mint_token
@@ -124,6 +125,18 @@ def auth(agent_token: Callable[[str], str]) -> Callable[[str], dict[str, str]]:
         }
 
     return headers
+
+
+@pytest.fixture
+def store(database: Engine) -> HubStore:
+    """A store on the migrated database without an app, held by agent A."""
+    upgrade(database)
+    return HubStore(database, base_url=BASE, data_holder=AGENT_A)
+
+
+def piece() -> Any:
+    """The specification's ``Piece.json`` example, freshly loaded."""
+    return json.loads((EXAMPLES / "Piece.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture

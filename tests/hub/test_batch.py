@@ -4,33 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, func, select
 
-from smartlogistics.db import upgrade
 from smartlogistics.hub._batch import StoreRunner
 from smartlogistics.hub._errors import HubError
 from smartlogistics.hub._tables import hub_changes, hub_events, hub_objects
 from smartlogistics.hub.events import EventStore
 from smartlogistics.hub.store import HubStore, ObjectMeta
+from tests.hub.conftest import AGENT_A, AGENT_B, BASE, EXAMPLES, piece
 
-BASE = "https://1r.example.com"
-A = "https://1r.example.com/logistics-objects/agent-a"
-B = "https://partner.example.org/logistics-objects/agent-b"
-EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "hub" / "examples"
-
-
-@pytest.fixture
-def store(database: Engine) -> HubStore:
-    upgrade(database)
-    return HubStore(database, base_url=BASE, data_holder=A)
-
-
-def _piece() -> Any:
-    return json.loads((EXAMPLES / "Piece.json").read_text())
+A = AGENT_A
+B = AGENT_B
 
 
 def _event(object_uri: str) -> Any:
@@ -44,7 +31,7 @@ def _count(engine: Engine, table: Any) -> int:
 
 
 async def _create(store: HubStore, runner: StoreRunner, agent: str = A) -> list[ObjectMeta]:
-    prepared = store.prepare_objects([_piece()])
+    prepared = store.prepare_objects([piece()])
 
     def work(conn: Connection) -> list[ObjectMeta]:
         return store.insert_objects(conn, prepared, agent)
@@ -72,7 +59,7 @@ def test_concurrent_creations_share_one_commit(store: HubStore) -> None:
 def test_a_failing_write_fails_alone_and_the_others_commit(store: HubStore) -> None:
     runner = StoreRunner(store)
     events = EventStore(store)
-    meta = store.create_object(_piece(), A)
+    meta = store.create_object(piece(), A)
     work_ok, invalid = events.append_work(meta.id, _event(meta.uri), A)
     assert invalid is None
     work_missing, _ = events.append_work("no-such-object", _event(f"{BASE}/x"), A)
@@ -103,7 +90,7 @@ def test_a_failing_write_fails_alone_and_the_others_commit(store: HubStore) -> N
 
 def test_an_invalid_event_is_refused_before_joining_a_batch(store: HubStore) -> None:
     events = EventStore(store)
-    meta = store.create_object(_piece(), A)
+    meta = store.create_object(piece(), A)
     doc = _event(meta.uri)
     del doc["cargo:eventDate"]
     work, invalid = events.append_work(meta.id, doc, A)

@@ -2,40 +2,24 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, func, select
 
-from smartlogistics.db import upgrade
 from smartlogistics.hub._errors import HubError
 from smartlogistics.hub._tables import hub_changes, hub_objects
 from smartlogistics.hub.store import SUBSCRIPTION_REQUEST, ActionRequestView, HubStore
+from tests.hub.conftest import AGENT_A, AGENT_B, BASE, piece
 
-BASE = "https://1r.example.com"
-A = "https://1r.example.com/logistics-objects/agent-a"
-B = "https://partner.example.org/logistics-objects/agent-b"
-EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "hub" / "examples"
-
-
-@pytest.fixture
-def store(database: Engine) -> HubStore:
-    upgrade(database)
-    return HubStore(database, base_url=BASE, data_holder=A)
-
-
-def _piece() -> Any:
-    return json.loads((EXAMPLES / "Piece.json").read_text())
+A = AGENT_A
+B = AGENT_B
 
 
 def test_create_objects_is_one_transaction(store: HubStore) -> None:
-    metas = store.create_objects([_piece() for _ in range(5)], A)
+    metas = store.create_objects([piece() for _ in range(5)], A)
     assert len({m.id for m in metas}) == 5
     bad = {"@context": {"cargo": "https://onerecord.iata.org/ns/cargo#"}, "@type": "cargo:Nope"}
     with pytest.raises(HubError) as info:
-        store.create_objects([_piece(), bad], A)
+        store.create_objects([piece(), bad], A)
     assert info.value.status == 400
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(hub_objects)).scalar() == 5
