@@ -43,9 +43,9 @@ from smartlogistics.hub.app import create_hub_app
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "hub" / "examples"
 SPEC_OPENAPI = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "onerecord"
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "hub"
     / "openapi"
     / "ONE-Record-API-OpenAPI-2.3.0.yaml"
 )
