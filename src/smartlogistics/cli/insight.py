@@ -7,8 +7,9 @@ files and the labour model's projection; ``sectors`` classifies shipments into t
 sectors; ``report`` writes the self-contained HTML report (and ``--csv-dir`` every table).
 
 Without ``--input``, ``sectors`` and ``report`` analyse a generated, seeded sample: import
-air cargo from SmartGate's synthetic history, converted to shipments here (the insight
-package does not know SmartGate). Bad input leaves as one line on stderr, exit code 2.
+air cargo from SmartGate's synthetic history, converted to shipments by
+:mod:`smartlogistics.bridges.sectors` (the insight package does not know SmartGate).
+Bad input leaves as one line on stderr, exit code 2.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from smartlogistics.bridges.sectors import SAMPLE_SEED, SAMPLE_SIZE, sample_shipments
 from smartlogistics.cli._output import console, print_json
 from smartlogistics.cli.region import JsonFlag
 from smartlogistics.errors import InvalidInputError
@@ -26,20 +28,12 @@ from smartlogistics.errors import InvalidInputError
 if TYPE_CHECKING:
     from smartlogistics.insight import LabourResult, Scenario, Shipment
 
-__all__ = ["insight_app", "sample_shipments"]
+__all__ = ["insight_app"]
 
 insight_app = typer.Typer(
     help="Labour market, programme KPIs and sector insight; the board's report.",
     no_args_is_help=True,
 )
-
-#: Defaults of the generated sample (``sectors`` and ``report`` without ``--input``).
-SAMPLE_SIZE = 2000
-SAMPLE_SEED = 7
-#: Assumptions of the sample conversion (SmartGate's history has no times or emissions).
-SAMPLE_DISTANCE_KM = 8000.0
-SAMPLE_LEAD_MEDIAN_H = 36.0
-SAMPLE_CLEARANCE_MEDIAN_MIN = 20.0
 
 ScenarioOpt = Annotated[
     Path | None, typer.Option("--scenario", help="Scenario file (YAML/JSON) of named overrides.")
@@ -101,57 +95,6 @@ def _labour(
     return project_labour(data, scenario)
 
 
-def sample_shipments(n: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[Shipment]:
-    """Convert SmartGate's synthetic import history into shipments (a seeded sample).
-
-    Each consignment becomes an air shipment from its origin airport to Schiphol
-    (``SPL``) with its HS code, gross weight and date. The history has no times or
-    emissions, so these are drawn or computed from stated assumptions: lead time
-    lognormal with median 36 h (sigma 0.4), clearance time lognormal with median 20 min
-    (sigma 0.8), CO2e by the emissions module's default air factor over 8,000 km.
-    """
-    import numpy as np
-
-    from smartlogistics.emissions import leg_emissions
-    from smartlogistics.insight import Shipment
-    from smartlogistics.smartgate.history import generate_history
-
-    if n < 1:
-        raise InvalidInputError("--sample-size", f"must be at least 1, got {n}")
-    frame = generate_history(n, seed=seed)
-    rng = np.random.default_rng(seed)
-    lead = SAMPLE_LEAD_MEDIAN_H * np.exp(rng.normal(0.0, 0.4, n))
-    clearance = SAMPLE_CLEARANCE_MEDIAN_MIN * np.exp(rng.normal(0.0, 0.8, n))
-    per_tonne = leg_emissions("air", SAMPLE_DISTANCE_KM, 1.0).wtw_kg
-    weights: list[float] = frame["gross_weight_kg"].astype(float).tolist()
-    columns = zip(
-        frame["id"].astype(str),
-        frame["hs_code"].astype(str),
-        frame["origin_airport"].astype(str),
-        frame["date"].astype(str),
-        weights,
-        lead.tolist(),
-        clearance.tolist(),
-        strict=True,
-    )
-    out = [
-        Shipment(
-            id=ident,
-            hs_code=hs_code,
-            mode="air",
-            origin=origin,
-            destination="SPL",
-            tonnes=kg / 1000,
-            period=day,
-            lead_time_h=round(lead_h, 2),
-            clearance_min=round(clear_min, 2),
-            co2e_kg=round(per_tonne * kg / 1000, 3),
-        )
-        for ident, hs_code, origin, day, kg, lead_h, clear_min in columns
-    ]
-    return out
-
-
 def _sample_note(n: int, seed: int) -> str:
     return (
         f"No --input given: a generated sample of {n:,} SYNTHETIC import air cargo"
@@ -165,6 +108,8 @@ def _shipments(path: Path | None, n: int, seed: int) -> tuple[list[Shipment], di
 
     if path is not None:
         return read_shipments(path), {"kind": "file", "file": str(path)}
+    if n < 1:
+        raise InvalidInputError("--sample-size", f"must be at least 1, got {n}")
     return sample_shipments(n, seed), {
         "kind": "sample", "size": n, "seed": seed, "note": _sample_note(n, seed),
     }  # fmt: skip

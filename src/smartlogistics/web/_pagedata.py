@@ -531,7 +531,7 @@ def _labour() -> Any:
 
 @lru_cache(maxsize=1)
 def _sector_page() -> dict[str, Any]:
-    from smartlogistics.cli.insight import SAMPLE_SEED, SAMPLE_SIZE, sample_shipments
+    from smartlogistics.bridges.sectors import SAMPLE_SEED, SAMPLE_SIZE, sample_shipments
     from smartlogistics.insight import sector_page_data
 
     note = (
